@@ -1,0 +1,15 @@
+"""The one hierarchy of expected problems.
+
+It lives in the lowest layer so that every package can raise it; the application shell turns
+any ``TakehomeError`` into a one-line message and exit code 1, and anything else into exit 3.
+"""
+
+from __future__ import annotations
+
+
+class TakehomeError(Exception):
+    """A problem the user can fix: bad input, a missing image, a rejected repository."""
+
+
+class ChallengeError(TakehomeError):
+    """A challenge directory, ``challenge.toml`` or ``rubric.toml`` is invalid."""

@@ -1,0 +1,102 @@
+"""The hidden suite's test inventory, read statically from the test files' syntax trees.
+
+The grader must know the expected set of node IDs *before* anything runs: a report from the
+container that names other tests, or fewer, was tampered with. Reading the files as syntax
+(never importing them) also lets a challenge load on a host that has none of its dependencies.
+Parametrized tests are counted once per function; their instances share its weight.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from challenges.errors import ChallengeError
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """One test function of the hidden suite."""
+
+    __test__ = False
+
+    node_id: str
+    """pytest node ID relative to the suite directory, e.g. ``test_core.py::test_get``."""
+    name: str
+    markers: frozenset[str]
+
+
+def _marker_names(node: ast.expr) -> set[str]:
+    """Names of ``pytest.mark.X`` (called or not) in an expression, lists included."""
+    if isinstance(node, ast.List | ast.Tuple):
+        return set().union(*(_marker_names(element) for element in node.elts))
+    if isinstance(node, ast.Call):
+        node = node.func
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "mark"
+    ):
+        return {node.attr}
+    return set()
+
+
+def _module_markers(tree: ast.Module) -> set[str]:
+    markers: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "pytestmark"
+            for target in statement.targets
+        ):
+            markers |= _marker_names(statement.value)
+    return markers
+
+
+def _tests_in(tree: ast.Module, relative: str) -> list[TestCase]:
+    module_markers = _module_markers(tree)
+    cases: list[TestCase] = []
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            if statement.name.startswith("test"):
+                cases.append(_case(relative, [], statement, module_markers))
+        elif isinstance(statement, ast.ClassDef) and statement.name.startswith("Test"):
+            class_markers = module_markers.union(
+                *(_marker_names(d) for d in statement.decorator_list)
+            )
+            for member in statement.body:
+                if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef) and (
+                    member.name.startswith("test")
+                ):
+                    cases.append(_case(relative, [statement.name], member, class_markers))
+    return cases
+
+
+def _case(
+    relative: str,
+    classes: list[str],
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    inherited: set[str],
+) -> TestCase:
+    markers = inherited.union(*(_marker_names(d) for d in function.decorator_list))
+    node_id = "::".join([relative, *classes, function.name])
+    return TestCase(node_id=node_id, name=function.name, markers=frozenset(markers))
+
+
+def inventory(suite_dir: Path) -> list[TestCase]:
+    """Every test function in ``test_*.py`` / ``*_test.py`` files below ``suite_dir``."""
+    cases: list[TestCase] = []
+    files = sorted(
+        path
+        for pattern in ("test_*.py", "*_test.py")
+        for path in suite_dir.rglob(pattern)
+        if "__pycache__" not in path.parts
+    )
+    for path in files:
+        relative = path.relative_to(suite_dir).as_posix()
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        except (SyntaxError, UnicodeDecodeError) as error:
+            raise ChallengeError(f"{path}: the hidden test file does not parse: {error}") from None
+        cases.extend(_tests_in(tree, relative))
+    return cases

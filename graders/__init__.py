@@ -1,0 +1,1 @@
+"""Measurement layer: graders turn a submission's evidence into typed measurements."""

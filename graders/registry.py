@@ -1,0 +1,13 @@
+"""The graders this installation provides, by the ``source`` name rubric rows use."""
+
+from __future__ import annotations
+
+from graders.base import Grader
+from graders.tests import TestsGrader
+
+GRADERS: dict[str, Grader] = {grader.name: grader for grader in (TestsGrader(),)}
+
+
+def available() -> list[str]:
+    """Names a rubric may use as ``source`` or ``evidence``."""
+    return sorted(GRADERS)

@@ -1,0 +1,1 @@
+"""Presentation layer: the Scorecard model, scoring rules and report renderers."""

@@ -1,0 +1,138 @@
+"""The scorecard: the one document every report, export and review is made from.
+
+Strict and versioned because it outlives the code that wrote it: reviewers complete it weeks
+later, regrades compare against it, and analytics read cohorts of them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graders.base import Outcome
+from graders.tests import TestStatus
+
+SCORECARD_SCHEMA_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Status(StrEnum):
+    PARTIAL = "partial"
+    COMPLETE = "complete"
+
+
+class SubmissionInfo(_Model):
+    id: str = Field(description="Submission id: the directory name of its reports.")
+    source: str = Field(description="Repository URL or path as given to the grader.")
+    ref: str | None = Field(description="The ref asked for, if any.")
+    commit: str = Field(description="Commit SHA graded, or sha256:<hash> of a plain directory.")
+
+
+class ChallengeInfo(_Model):
+    id: str = Field(description="Challenge slug.")
+    version: str = Field(description="Challenge content version.")
+    title: str = Field(description="Challenge title.")
+
+
+class TestEntry(_Model):
+    __test__ = False
+
+    node_id: str = Field(description="pytest node ID relative to the hidden suite.")
+    name: str = Field(description="Test function name.")
+    group: str = Field(description="Rubric row this test scores for.")
+    status: TestStatus = Field(description="Result of the test.")
+    score: float | None = Field(description="Points earned; null when the run was not scored.")
+    max_score: float = Field(description="Points the test is worth.")
+    duration: float = Field(description="Seconds, all phases.")
+    message: str = Field(description="Short failure message (cleaned, capped).")
+
+
+class TestsSummary(_Model):
+    __test__ = False
+
+    passed: int = Field(description="Tests that passed.")
+    failed: int = Field(description="Tests that did not pass (failed, error, timeout, not run).")
+    total: int = Field(description="Scored tests in the hidden suite.")
+    score: float | None = Field(description="Points from tests; null when not scored.")
+    max_score: float = Field(description="Points the tests are worth.")
+    suite_seconds: float | None = Field(description="Time the suite took inside the container.")
+    output_bytes: int = Field(description="Bytes the tests printed.")
+    output_excerpt: str = Field(description="Head and tail of what the tests printed.")
+    results: list[TestEntry] = Field(description="One entry per test.")
+
+
+class LevelAnchor(_Model):
+    level: int = Field(description="Level 1-4.")
+    anchor: str = Field(description="Observable behaviour at this level.")
+
+
+class ChecklistEntry(_Model):
+    id: str = Field(description="Item id.")
+    text: str = Field(description="What earns the points.")
+    points: float = Field(description="Points of the item.")
+
+
+class AutoRow(_Model):
+    kind: Literal["auto"] = Field(description="Filled by a grader.")
+    id: str = Field(description="Rubric criterion id.")
+    title: str = Field(description="Row title.")
+    source: str = Field(description="Grader that filled it.")
+    score: float | None = Field(description="Points; null when the run was not scored.")
+    max_score: float = Field(description="Points the row is worth.")
+    level: int | None = Field(description="Level, for rows scored by level thresholds.")
+    detail: str = Field(description="What the score is made of, in one line.")
+
+
+class HumanRow(_Model):
+    kind: Literal["human"] = Field(description="Rated by reviewers.")
+    id: str = Field(description="Rubric criterion id.")
+    title: str = Field(description="Row title.")
+    question: str = Field(description="The question reviewers answer.")
+    score: float | None = Field(description="Points; null until rated.")
+    max_score: float = Field(description="Points the row is worth.")
+    level: int | None = Field(description="Agreed level; null until rated.")
+    levels: list[LevelAnchor] = Field(description="Levels with their anchors.")
+    items: list[ChecklistEntry] = Field(description="Checklist items, for checklist rows.")
+    evidence: list[str] = Field(description="Measurements to show beside the row.")
+
+
+Row = Annotated[AutoRow | HumanRow, Field(discriminator="kind")]
+
+
+class Flag(_Model):
+    kind: str = Field(description="tamper | intake | run: where the finding comes from.")
+    message: str = Field(description="The finding, for the reviewer.")
+
+
+class Provenance(_Model):
+    commit: str = Field(description="Commit SHA (or content hash) graded.")
+    image_id: str | None = Field(description="Docker image id the suite ran in.")
+    suite_hash: str = Field(description="sha256 of the hidden suite.")
+    rubric_version: str = Field(description="Rubric version.")
+    challenge_version: str = Field(description="Challenge version.")
+    tool_versions: dict[str, str] = Field(description="takehome, python, pytest, engine...")
+    timings: dict[str, float] = Field(description="Seconds per pipeline stage.")
+    graded_at: datetime = Field(description="When grading finished (UTC).")
+
+
+class Scorecard(_Model):
+    schema_version: Literal[1] = Field(description="Version of the scorecard format.")
+    submission: SubmissionInfo = Field(description="What was graded.")
+    challenge: ChallengeInfo = Field(description="Against which challenge.")
+    status: Status = Field(description="partial until every human row is rated.")
+    outcome: Outcome = Field(description="How the run ended.")
+    reason: str = Field(description="One line explaining the outcome.")
+    auto_score: float | None = Field(description="Points from auto rows; null when not scored.")
+    auto_max_score: float = Field(description="Points auto rows are worth.")
+    score: float | None = Field(description="Total points; null until complete.")
+    max_score: float = Field(description="Total points of the rubric.")
+    tests: TestsSummary = Field(description="The hidden suite's results.")
+    criteria: list[Row] = Field(description="One row per rubric criterion, in rubric order.")
+    flags: list[Flag] = Field(description="Findings for the reviewer.")
+    provenance: Provenance = Field(description="What it takes to reproduce this grade.")

@@ -1,0 +1,1 @@
+"""Execution layer: intake (git), images, the Docker sandbox and the grading pipeline."""

@@ -1,0 +1,143 @@
+"""Intake: a submission (local directory, local git repository or git URL) → an exported tree.
+
+git runs with an empty configuration of ours, never the candidate's: the commit is fetched
+into a fresh repository (so a candidate's ``.git/config`` filters, hooks and ``fsmonitor``
+never run) and exported with ``git archive``; submodules and LFS objects are never fetched.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+from runner.errors import RepoRejected
+from runner.export import Caps, copy_directory, extract_tar, tree_hash
+from runner.url_policy import UrlPolicy, check_url
+
+
+@dataclass(frozen=True)
+class IntakeOptions:
+    policy: UrlPolicy
+    allow_local: bool = True
+    """Local paths are for staff (the CLI); candidate-facing entry points turn this off."""
+    caps: Caps = field(default_factory=Caps)
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class Intake:
+    tree: Path
+    commit: str
+    source: str
+    ref: str | None
+    flags: list[str]
+    seconds: float
+
+
+def _git_env(home: Path, protocols: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "/bin/false",
+        "SSH_ASKPASS": "/bin/false",
+        "GIT_LFS_SKIP_SMUDGE": "1",
+        "GIT_ALLOW_PROTOCOL": protocols,
+        "LC_ALL": "C",
+    }
+
+
+def _looks_like_url(source: str) -> bool:
+    return "://" in source or "::" in source or source.startswith("git@")
+
+
+def _git(repo: git.Repo, *args: str, timeout: float) -> str:
+    try:
+        output: str = repo.git.execute(
+            ["git", "-c", "core.hooksPath=/dev/null", "-c", "protocol.file.allow=always", *args],
+            kill_after_timeout=timeout,
+            with_extended_output=False,
+        )
+        return output
+    except git.GitCommandError as error:
+        stderr = (error.stderr or "").strip().replace("stderr: ", "").strip("' \n")
+        last = stderr.splitlines()[-1] if stderr else f"git exited with {error.status}"
+        raise RepoRejected(last.removeprefix("fatal: ")) from None
+
+
+def _fetch_and_export(location: str, ref: str | None, work: Path, options: IntakeOptions,
+                      protocols: str, shown: str) -> tuple[str, list[str]]:
+    scratch = work / "git"
+    home = work / "home"
+    home.mkdir(parents=True)
+    repo = git.Repo.init(scratch, bare=True)
+    repo.git.update_environment(**_git_env(home, protocols))
+    started = time.monotonic()
+    try:
+        _git(repo, "fetch", "--quiet", "--depth=1", "--no-tags", "--no-recurse-submodules",
+             location, ref or "HEAD", timeout=options.timeout)
+    except RepoRejected as error:
+        if time.monotonic() - started >= options.timeout:
+            raise RepoRejected(f"{shown}: fetching took longer than {options.timeout:g}s") from None
+        if ref is None and "remote ref HEAD" in str(error):
+            raise RepoRejected(f"{shown}: the repository has no commits") from None
+        raise RepoRejected(f"{shown}: {error}") from None
+    commit = _git(repo, "rev-parse", "FETCH_HEAD^{commit}", timeout=30).strip()
+    tree = work / "tree"
+    tree.mkdir()
+    process = subprocess.Popen(
+        ["git", "--git-dir", str(scratch), "-c", "core.attributesFile=/dev/null",
+         "archive", "--format=tar", commit],
+        stdout=subprocess.PIPE, env=_git_env(home, protocols),
+    )
+    assert process.stdout is not None
+    try:
+        stats = extract_tar(process.stdout, tree, options.caps)
+    finally:
+        process.stdout.close()
+        process.kill()
+        process.wait()
+    flags = [f"symlink leaving the tree was not exported: {name}" for name in stats.dropped_links]
+    return commit, flags
+
+
+def take_in(source: str, ref: str | None, work: Path, options: IntakeOptions) -> Intake:
+    """Export ``source`` at ``ref`` (default branch head) under ``work``; raise RepoRejected."""
+    started = time.monotonic()
+    if _looks_like_url(source):
+        url = check_url(source, options.policy)
+        protocols = "https:http:git"
+        commit, flags = _fetch_and_export(url, ref, work, options, protocols, source)
+    else:
+        if not options.allow_local:
+            raise RepoRejected(f"{source}: local paths are accepted from staff only")
+        path = Path(source).expanduser()
+        if not path.is_dir():
+            raise RepoRejected(f"{source}: no such directory")
+        path = path.resolve()
+        if (path / ".git").exists() or path.suffix == ".git":
+            commit, flags = _fetch_and_export(str(path), ref, work, options, "file", source)
+        else:
+            if ref is not None:
+                raise RepoRejected(f"{source}: --ref needs a git repository, this is a plain directory")
+            tree = work / "tree"
+            stats = copy_directory(path, tree, options.caps)
+            commit = tree_hash(tree)
+            flags = [f"symlink leaving the tree was not exported: {n}" for n in stats.dropped_links]
+    return Intake(
+        tree=work / "tree", commit=commit, source=source, ref=ref, flags=flags,
+        seconds=time.monotonic() - started,
+    )
+
+
+def new_work_dir(parent: Path | None = None) -> Path:
+    """A private directory for one submission's files."""
+    return Path(tempfile.mkdtemp(prefix="takehome-", dir=parent))

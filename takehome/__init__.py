@@ -1,0 +1,1 @@
+"""Application shell: the click CLI, settings and the one error boundary."""

@@ -1,0 +1,5 @@
+"""``python -m takehome``."""
+
+from takehome.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""The ``takehome`` command: each subcommand parses its arguments and calls one library function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from runner.base_image import ensure_base_image
+from runner.check import check_samples, tests_percent
+from runner.engine import connect
+from runner.pipeline import GradeRequest, grade
+from takehome import wiring
+from takehome.errors import EXIT_EXPECTED, run_guarded
+from takehome.schemas import SCHEMAS, schema_json
+from takehome.settings import Settings
+
+UNGRADED = {"repo_rejected", "infra_error"}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="takehome")
+def cli() -> None:
+    """Grade take-home coding challenges: hidden tests in a locked-down container, a partial
+    scorecard for human reviewers."""
+
+
+@cli.command("grade")
+@click.argument("submission")
+@click.option("--challenge", "challenge_ref", required=True, metavar="SLUG_OR_DIR",
+              help="Bundled challenge slug or a challenge directory.")
+@click.option("--ref", default=None, help="Branch, tag or commit SHA (default: the default branch head).")
+@click.option("--out", "out_dir", default="out", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Reports go to OUT/<submission-id>/.")
+@click.option("--id", "submission_id", default=None, help="Submission id (default: from the path or URL).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scorecard JSON instead of a summary.")
+def grade_command(submission: str, challenge_ref: str, ref: str | None, out_dir: Path,
+                  submission_id: str | None, as_json: bool) -> None:
+    """Grade SUBMISSION (a directory, a git repository or a git URL) and write its reports.
+
+    Exits 0 when the submission was graded, whatever its score; 1 when it could not be
+    (rejected repository, infra error, bad input).
+    """
+    settings = Settings()
+    challenge = wiring.challenge(challenge_ref)
+    client, image = wiring.engine_and_image(settings, challenge)
+    graded = grade(
+        GradeRequest(source=submission, challenge=challenge, ref=ref, submission_id=submission_id),
+        client, image, wiring.pipeline_config(settings, challenge), out_dir,
+    )
+    card = graded.scorecard
+    if as_json:
+        click.echo(card.model_dump_json(indent=2))
+    else:
+        score = "no score" if card.auto_score is None else f"{card.auto_score:g}/{card.auto_max_score:g} auto points"
+        click.echo(
+            f"{card.submission.id}: {card.outcome.value} ({card.reason}); "
+            f"tests {card.tests.passed}/{card.tests.total}; {score}; {card.status.value} "
+            f"-> {graded.reports['report.html'].parent}"
+        )
+    if card.outcome.value in UNGRADED:
+        click.echo(f"error: {card.submission.source}: {card.reason}", err=True)
+        raise SystemExit(EXIT_EXPECTED)
+
+
+@cli.group("challenge")
+def challenge_group() -> None:
+    """Validate and check challenges."""
+
+
+@challenge_group.command("validate")
+@click.argument("challenge_ref", metavar="SLUG_OR_DIR")
+def validate_command(challenge_ref: str) -> None:
+    """Load a challenge and check its files, rubric and hidden suite; print what was found."""
+    challenge = wiring.challenge(challenge_ref)
+    groups = ", ".join(f"{gid} ({len(cases)})" for gid, cases in challenge.groups.items())
+    click.echo(
+        f"{challenge.config.id} {challenge.config.version}: ok — {len(challenge.tests)} tests "
+        f"(tripwire {challenge.tripwire}); groups: {groups}; "
+        f"{len(challenge.rubric.human)} human rows; {challenge.rubric.total_points:g} points"
+    )
+
+
+@challenge_group.command("check")
+@click.argument("challenge_ref", metavar="SLUG_OR_DIR")
+@click.option("--out", "out_dir", default="out", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where the reports go.")
+def check_command(challenge_ref: str, out_dir: Path) -> None:
+    """Grade the challenge's solution, starter and samples; fail if any misses its expectation."""
+    settings = Settings()
+    challenge = wiring.challenge(challenge_ref)
+    client, image = wiring.engine_and_image(settings, challenge)
+    checks = check_samples(challenge, client, image, wiring.pipeline_config(settings, challenge),
+                           out_dir / challenge.config.id)
+    for check in checks:
+        verdict = "ok  " if check.ok else "FAIL"
+        percent = tests_percent(check.scorecard)
+        shown = "—" if percent is None else f"{percent:g}%"
+        problems = f"  ({'; '.join(check.problems)})" if check.problems else ""
+        click.echo(f"{verdict} {check.sample.name:<16} {check.scorecard.outcome.value:<14} "
+                   f"tests {shown:>7}{problems}")
+    click.echo(f"reports in {out_dir / challenge.config.id}")
+    if not all(check.ok for check in checks):
+        raise SystemExit(EXIT_EXPECTED)
+
+
+@cli.group("images")
+def images_group() -> None:
+    """Manage the base image and the per-challenge run images."""
+
+
+@images_group.command("build")
+@click.option("--challenge", "challenge_refs", multiple=True, metavar="SLUG_OR_DIR",
+              help="Also build this challenge's run image (repeatable).")
+def images_build_command(challenge_refs: tuple[str, ...]) -> None:
+    """Make sure the base image exists (pull, or debootstrap on Debian as root) and build run images."""
+    settings = Settings()
+    client = connect(settings.docker_timeout)
+    base_id = ensure_base_image(client, settings.base_image)
+    click.echo(f"base image {settings.base_image}: {base_id}")
+    for ref in challenge_refs:
+        _, image = wiring.engine_and_image(settings, wiring.challenge(ref))
+        click.echo(f"run image {image.tag}: {image.id}")
+
+
+@cli.command("schema")
+@click.argument("name", type=click.Choice(sorted(SCHEMAS)))
+def schema_command(name: str) -> None:
+    """Print the JSON Schema of a file format (scorecard, challenge, rubric, sample)."""
+    click.echo(schema_json(name), nl=False)
+
+
+def main() -> None:
+    """Console entry point: the CLI behind the one error boundary."""
+    raise SystemExit(run_guarded(lambda: cli.main(prog_name="takehome")))

@@ -1,0 +1,33 @@
+"""Turning settings into the objects the library layers take as arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from challenges.load import Challenge, load_challenge
+from graders.registry import available
+from runner.engine import Engine, connect
+from runner.images import RunImage, ensure_run_image
+from runner.intake import IntakeOptions
+from runner.pipeline import PipelineConfig
+from runner.url_policy import UrlPolicy
+from takehome.settings import Settings
+
+
+def challenge(slug_or_dir: str | Path) -> Challenge:
+    return load_challenge(slug_or_dir, available())
+
+
+def pipeline_config(settings: Settings, loaded: Challenge) -> PipelineConfig:
+    policy = UrlPolicy(
+        allowed_hosts=loaded.config.allowed_hosts, trusted_hosts=settings.trusted_git_hosts
+    )
+    return PipelineConfig(
+        intake=IntakeOptions(policy=policy, allow_local=True, timeout=settings.fetch_timeout),
+        work_root=settings.work_dir,
+    )
+
+
+def engine_and_image(settings: Settings, loaded: Challenge) -> tuple[Engine, RunImage]:
+    client = connect(settings.docker_timeout)
+    return client, ensure_run_image(client, loaded, settings.base_image)
