@@ -33,16 +33,16 @@ def _marker_names(node: ast.expr) -> set[str]:
         return set().union(*(_marker_names(element) for element in node.elts))
     if isinstance(node, ast.Call):
         node = node.func
-    if (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Attribute)
-        and node.value.attr == "mark"
+    if isinstance(node, ast.Attribute) and (
+        (isinstance(node.value, ast.Attribute) and node.value.attr == "mark")
+        or (isinstance(node.value, ast.Name) and node.value.id == "mark")  # from pytest import mark
     ):
         return {node.attr}
     return set()
 
 
-def _module_markers(tree: ast.Module) -> set[str]:
+def _module_markers(tree: ast.Module | ast.ClassDef) -> set[str]:
+    """Markers of a module's (or a class body's) ``pytestmark = ...``."""
     markers: set[str] = set()
     for statement in tree.body:
         if isinstance(statement, ast.Assign) and any(
@@ -61,14 +61,24 @@ def _tests_in(tree: ast.Module, relative: str) -> list[TestCase]:
             if statement.name.startswith("test"):
                 cases.append(_case(relative, [], statement, module_markers))
         elif isinstance(statement, ast.ClassDef) and statement.name.startswith("Test"):
-            class_markers = module_markers.union(
-                *(_marker_names(d) for d in statement.decorator_list)
-            )
-            for member in statement.body:
-                if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef) and (
-                    member.name.startswith("test")
-                ):
-                    cases.append(_case(relative, [statement.name], member, class_markers))
+            cases.extend(_class_tests(relative, [], statement, module_markers))
+    return cases
+
+
+def _class_tests(
+    relative: str, outer: list[str], cls: ast.ClassDef, inherited: set[str]
+) -> list[TestCase]:
+    """Tests of a ``Test*`` class, nested ``Test*`` classes included (pytest collects them)."""
+    classes = [*outer, cls.name]
+    markers = inherited.union(_module_markers(cls), *(_marker_names(d) for d in cls.decorator_list))
+    cases: list[TestCase] = []
+    for member in cls.body:
+        if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef) and (
+            member.name.startswith("test")
+        ):
+            cases.append(_case(relative, classes, member, markers))
+        elif isinstance(member, ast.ClassDef) and member.name.startswith("Test"):
+            cases.extend(_class_tests(relative, classes, member, markers))
     return cases
 
 

@@ -124,7 +124,9 @@ def _select(criterion: AutoCriterion, tests: list[TestCase], rubric_path: Path) 
     return chosen
 
 
-def _groups(rubric: Rubric, tests: list[TestCase], rubric_path: Path) -> dict[str, tuple[TestCase, ...]]:
+def _groups(
+    rubric: Rubric, tests: list[TestCase], rubric_path: Path
+) -> dict[str, tuple[TestCase, ...]]:
     groups: dict[str, tuple[TestCase, ...]] = {}
     owner: dict[str, str] = {}
     for criterion in rubric.auto:
@@ -158,7 +160,9 @@ def load_challenge(slug_or_dir: str | Path, available_sources: Collection[str]) 
                 )
     suite_dir = root / config.tests.dir
     if not suite_dir.is_dir():
-        raise ChallengeError(f"{root / 'challenge.toml'}: tests.dir: {suite_dir} is not a directory")
+        raise ChallengeError(
+            f"{root / 'challenge.toml'}: tests.dir: {suite_dir} is not a directory"
+        )
     tests = inventory(suite_dir)
     if not tests:
         raise ChallengeError(f"{suite_dir}: the hidden suite has no tests")

@@ -42,7 +42,9 @@ class ImageSpec(Strict):
 
 
 class Limits(Strict):
-    wall_timeout: Duration = Field(description='Whole run, e.g. "60s": then the container is killed.')
+    wall_timeout: Duration = Field(
+        description='Whole run, e.g. "60s": then the container is killed.'
+    )
     test_timeout: Duration = Field(description='Per-test timeout, e.g. "5s".')
     memory: Size = Field(description='Memory (and memory+swap) limit, e.g. "256m".')
     cpus: float = Field(gt=0, le=64, description="CPU quota in cores, e.g. 1.0.")
@@ -70,7 +72,9 @@ class TestSuiteSpec(Strict):
     __test__ = False  # not a pytest test class
 
     runner: Literal["pytest"] = Field(default="pytest", description="The test runner.")
-    dir: str = Field(default="tests", description="Hidden suite directory, relative to the challenge.")
+    dir: str = Field(
+        default="tests", description="Hidden suite directory, relative to the challenge."
+    )
     tripwire: str = Field(
         description="Node ID (relative to the suite dir) of the test that must always fail."
     )

@@ -1,4 +1,5 @@
-"""Strict, versioned models of ``rubric.toml``: auto rows fed by graders, human rows with anchors."""
+"""Strict, versioned models of ``rubric.toml``: auto rows fed by graders, human rows
+with anchors."""
 
 from __future__ import annotations
 

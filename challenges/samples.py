@@ -47,12 +47,26 @@ class Sample:
 def samples(challenge: Challenge) -> list[Sample]:
     """The reference solution, the starter and every ``samples/<name>/``, with expectations."""
     found = [
-        Sample("solution", challenge.root / "solution", SampleExpectation(
-            schema_version=1, description="reference solution", outcome="passed",
-            tests_score=(100.0, 100.0))),
-        Sample("starter", challenge.root / "starter", SampleExpectation(
-            schema_version=1, description="starter code as given to candidates",
-            outcome="test_failures", tests_score=(0.0, 0.0))),
+        Sample(
+            "solution",
+            challenge.root / "solution",
+            SampleExpectation(
+                schema_version=1,
+                description="reference solution",
+                outcome="passed",
+                tests_score=(100.0, 100.0),
+            ),
+        ),
+        Sample(
+            "starter",
+            challenge.root / "starter",
+            SampleExpectation(
+                schema_version=1,
+                description="starter code as given to candidates",
+                outcome="test_failures",
+                tests_score=(0.0, 0.0),
+            ),
+        ),
     ]
     samples_dir = challenge.root / "samples"
     if samples_dir.is_dir():

@@ -80,9 +80,11 @@ class ReportError(ValueError):
 
 
 def extract_report(stdout: bytes) -> ParsedReport:
-    """Find the last report line in the container's stdout and validate it."""
-    position = stdout.rfind(MARKER)
-    if position < 0:
+    """Find the last line that starts with the report marker and validate it."""
+    # The wrapper starts its report line with the marker; a marker the tests printed sits
+    # inside the JSON-escaped ``output`` field, never at the start of a line.
+    position = stdout.rfind(b"\n" + MARKER) + 1
+    if position == 0 and not stdout.startswith(MARKER):
         raise ReportError("the run printed no report")
     payload = stdout[position + len(MARKER) :].split(b"\n", 1)[0]
     if len(payload) > REPORT_CAP:

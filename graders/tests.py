@@ -132,8 +132,9 @@ def _tamper_findings(challenge: Challenge, reading: _Reading) -> list[str]:
     findings = []
     if unknown := sorted(reported - expected):
         findings.append(f"the report names tests the hidden suite does not have: {unknown[0]}")
-    if reading.status(challenge.tripwire) is TestStatus.PASSED:
-        findings.append("the tripwire test, which always fails, was reported as passed")
+    tripwire = reading.status(challenge.tripwire)
+    if tripwire in (TestStatus.PASSED, TestStatus.SKIPPED):  # an xfail mark reports "skipped"
+        findings.append(f"the tripwire test, which always fails, was reported as {tripwire.value}")
     if reading.parsed.invalid_events or report.bad_event_lines or report.events_overflow:
         findings.append("the test process wrote malformed or oversized result events")
     if reading.duplicates:
@@ -187,8 +188,14 @@ def _outcome(reading: _Reading, run: RunEvidence, results: list[TestResult]) -> 
 def not_run_results(challenge: Challenge) -> list[TestResult]:
     """Every scored test as not run: for runs that never produced results."""
     return [
-        TestResult(node_id=case.node_id, name=case.name, group=group, status=TestStatus.NOT_RUN,
-                   duration=0.0, message="")
+        TestResult(
+            node_id=case.node_id,
+            name=case.name,
+            group=group,
+            status=TestStatus.NOT_RUN,
+            duration=0.0,
+            message="",
+        )
         for group, cases in challenge.groups.items()
         for case in cases
     ]
@@ -202,8 +209,14 @@ def _no_report(challenge: Challenge, run: RunEvidence, problem: str) -> TestsMea
     else:
         outcome, reason = Outcome.NO_REPORT, f"{problem} (exit code {run.exit_code})"
     return TestsMeasurement(
-        outcome=outcome, reason=reason, results=not_run_results(challenge), flags=[],
-        suite_seconds=None, pytest_version=None, python_version=None, output_bytes=0,
+        outcome=outcome,
+        reason=reason,
+        results=not_run_results(challenge),
+        flags=[],
+        suite_seconds=None,
+        pytest_version=None,
+        python_version=None,
+        output_bytes=0,
         output_excerpt="",
     )
 
@@ -240,9 +253,9 @@ def evaluate(challenge: Challenge, run: RunEvidence) -> TestsMeasurement:
     report = parsed.report
     return TestsMeasurement(
         outcome=outcome,
-        reason=clean(reason, 300),
+        reason=first_line(reason, 300),
         results=results,
-        flags=[clean(finding, 300) for finding in findings],
+        flags=[first_line(finding, 300) for finding in findings],
         suite_seconds=report.suite_seconds,
         pytest_version=reading.pytest_version,
         python_version=report.python,

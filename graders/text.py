@@ -10,14 +10,18 @@ import re
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CUT = "\n[...]\n"
 
 
 def clean(text: str, cap: int) -> str:
     """``text`` without escape sequences or control characters, cut to ``cap`` characters."""
     text = _CONTROL.sub("", _ANSI.sub("", text))
     if len(text) > cap:
-        half = cap // 2
-        text = text[:half] + "\n[...]\n" + text[-half:]
+        keep = cap - len(_CUT)
+        if keep <= 0:
+            return text[:cap]
+        tail = keep // 2
+        text = text[: keep - tail] + _CUT + text[len(text) - tail :]
     return text
 
 

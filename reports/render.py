@@ -20,8 +20,12 @@ from reports.scorecard import AutoRow, HumanRow, Scorecard, TestEntry
 TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _STATUS_ORDER = {
-    TestStatus.TIMEOUT: 0, TestStatus.ERROR: 1, TestStatus.FAILED: 2,
-    TestStatus.NOT_RUN: 3, TestStatus.SKIPPED: 4, TestStatus.PASSED: 5,
+    TestStatus.TIMEOUT: 0,
+    TestStatus.ERROR: 1,
+    TestStatus.FAILED: 2,
+    TestStatus.NOT_RUN: 3,
+    TestStatus.SKIPPED: 4,
+    TestStatus.PASSED: 5,
 }
 
 
@@ -50,7 +54,7 @@ def failures_first(results: list[TestEntry]) -> list[TestEntry]:
 def _environment(autoescape: bool) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=autoescape,
+        autoescape=autoescape,  # noqa: S701 (Markdown escapes through its own md filter)
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

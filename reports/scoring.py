@@ -1,4 +1,4 @@
-"""Rubric × measurements → Scorecard.
+"""Rubric and measurements → Scorecard.
 
 Scoring fails closed: a run whose report cannot be trusted (tamper suspected, no report)
 earns nothing from tests, and a run that never happened for reasons that are not the
@@ -56,9 +56,14 @@ def _entries(challenge: Challenge, results: list[TestResult], outcome: Outcome) 
             earned = worth[result.node_id]
         entries.append(
             TestEntry(
-                node_id=result.node_id, name=result.name, group=result.group,
-                status=result.status, score=earned, max_score=round(worth[result.node_id], 4),
-                duration=result.duration, message=result.message,
+                node_id=result.node_id,
+                name=result.name,
+                group=result.group,
+                status=result.status,
+                score=earned,
+                max_score=round(worth[result.node_id], 4),
+                duration=result.duration,
+                message=result.message,
             )
         )
     return entries
@@ -67,22 +72,31 @@ def _entries(challenge: Challenge, results: list[TestResult], outcome: Outcome) 
 def _auto_row(criterion: AutoCriterion, entries: list[TestEntry], outcome: Outcome) -> AutoRow:
     mine = [entry for entry in entries if entry.group == criterion.id]
     passed = sum(entry.status is TestStatus.PASSED for entry in mine)
-    score = (
-        round(sum(entry.score or 0.0 for entry in mine), 2) if outcome.scored else None
-    )
+    score = round(sum(entry.score or 0.0 for entry in mine), 2) if outcome.scored else None
     detail = f"{passed} of {len(mine)} tests passed"
     if outcome in UNTRUSTED:
         detail += f" (not counted: {outcome.value.replace('_', ' ')})"
     return AutoRow(
-        kind="auto", id=criterion.id, title=criterion.title, source=criterion.source,
-        score=score, max_score=criterion.points, level=None, detail=detail,
+        kind="auto",
+        id=criterion.id,
+        title=criterion.title,
+        source=criterion.source,
+        score=score,
+        max_score=criterion.points,
+        level=None,
+        detail=detail,
     )
 
 
 def _human_row(criterion: HumanCriterion) -> HumanRow:
     return HumanRow(
-        kind="human", id=criterion.id, title=criterion.title, question=criterion.question,
-        score=None, max_score=criterion.points, level=None,
+        kind="human",
+        id=criterion.id,
+        title=criterion.title,
+        question=criterion.question,
+        score=None,
+        max_score=criterion.points,
+        level=None,
         levels=[LevelAnchor(level=lv.level, anchor=lv.anchor) for lv in criterion.levels],
         items=[ChecklistEntry(id=i.id, text=i.text, points=i.points) for i in criterion.items],
         evidence=list(criterion.evidence),
@@ -115,9 +129,7 @@ def build_scorecard(
     auto_max = sum(row.max_score for row in auto_rows)
     auto_score = round(sum(r.score or 0.0 for r in auto_rows), 2) if outcome.scored else None
     tests_max = sum(row.max_score for row in auto_rows if row.source == "tests")
-    tests_score = (
-        round(sum(entry.score or 0.0 for entry in entries), 2) if outcome.scored else None
-    )
+    tests_score = round(sum(entry.score or 0.0 for entry in entries), 2) if outcome.scored else None
     passed = sum(entry.status is TestStatus.PASSED for entry in entries)
     complete = not human_rows and outcome.scored
     return Scorecard(
@@ -134,9 +146,14 @@ def build_scorecard(
         score=auto_score if complete else None,
         max_score=challenge.rubric.total_points,
         tests=TestsSummary(
-            passed=passed, failed=len(entries) - passed, total=len(entries),
-            score=tests_score, max_score=tests_max, suite_seconds=measurement.suite_seconds,
-            output_bytes=measurement.output_bytes, output_excerpt=measurement.output_excerpt,
+            passed=passed,
+            failed=len(entries) - passed,
+            total=len(entries),
+            score=tests_score,
+            max_score=tests_max,
+            suite_seconds=measurement.suite_seconds,
+            output_bytes=measurement.output_bytes,
+            output_excerpt=measurement.output_excerpt,
             results=entries,
         ),
         criteria=rows,
@@ -148,6 +165,13 @@ def build_scorecard(
 def unrun_measurement(challenge: Challenge, outcome: Outcome, reason: str) -> TestsMeasurement:
     """The measurement of a submission that never reached the run (rejected, infra error)."""
     return TestsMeasurement(
-        outcome=outcome, reason=reason, results=not_run_results(challenge), flags=[], suite_seconds=None,
-        pytest_version=None, python_version=None, output_bytes=0, output_excerpt="",
+        outcome=outcome,
+        reason=reason,
+        results=not_run_results(challenge),
+        flags=[],
+        suite_seconds=None,
+        pytest_version=None,
+        python_version=None,
+        output_bytes=0,
+        output_excerpt="",
     )

@@ -60,9 +60,16 @@ def debootstrap_image(client: docker.DockerClient, name: str, suite: str = "book
     with tempfile.TemporaryDirectory(prefix="takehome-rootfs-") as scratch:
         root = Path(scratch) / "root"
         result = subprocess.run(
-            ["debootstrap", "--variant=minbase", f"--include={','.join(DEBOOTSTRAP_PACKAGES)}",
-             suite, str(root)],
-            capture_output=True, text=True, check=False,
+            [
+                "debootstrap",
+                "--variant=minbase",
+                f"--include={','.join(DEBOOTSTRAP_PACKAGES)}",
+                suite,
+                str(root),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             tail = (result.stdout + result.stderr).strip().splitlines()[-1:]

@@ -44,7 +44,10 @@ def _problems(sample: Sample, scorecard: Scorecard, percent: float | None) -> li
 
 
 def check_samples(
-    challenge: Challenge, client: docker.DockerClient, image: RunImage, config: PipelineConfig,
+    challenge: Challenge,
+    client: docker.DockerClient,
+    image: RunImage,
+    config: PipelineConfig,
     out_dir: Path,
 ) -> list[SampleCheck]:
     """Grade every sample of ``challenge`` (reports under ``out_dir``) and compare."""
@@ -52,10 +55,15 @@ def check_samples(
     for sample in samples(challenge):
         graded = grade(
             GradeRequest(source=str(sample.path), challenge=challenge, submission_id=sample.name),
-            client, image, config, out_dir,
+            client,
+            image,
+            config,
+            out_dir,
         )
         percent = tests_percent(graded.scorecard)
         checks.append(
-            SampleCheck(sample, graded.scorecard, percent, _problems(sample, graded.scorecard, percent))
+            SampleCheck(
+                sample, graded.scorecard, percent, _problems(sample, graded.scorecard, percent)
+            )
         )
     return checks

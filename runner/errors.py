@@ -10,7 +10,8 @@ class RepoRejected(TakehomeError):
 
 
 class InfraError(TakehomeError):
-    """The grading machinery failed (engine down, image missing): retry, never the candidate's fault."""
+    """The grading machinery failed (engine down, disk full): retried, never the candidate's
+    fault."""
 
 
 class ImageError(TakehomeError):

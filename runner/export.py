@@ -37,7 +37,9 @@ def _check(stats: ExportStats, caps: Caps, size: int) -> None:
     if stats.files > caps.max_files:
         raise RepoRejected(f"the submission has more than {caps.max_files} files")
     if stats.bytes > caps.max_bytes:
-        raise RepoRejected(f"the submission is larger than {caps.max_bytes // (1024 * 1024)} MB")
+        megabytes, rest = divmod(caps.max_bytes, 1024 * 1024)
+        limit = f"{megabytes} MB" if megabytes and not rest else f"{caps.max_bytes} bytes"
+        raise RepoRejected(f"the submission is larger than {limit}")
 
 
 def _link_stays_inside(link: str, target: str) -> bool:
@@ -45,6 +47,28 @@ def _link_stays_inside(link: str, target: str) -> bool:
         return False
     resolved = os.path.normpath(os.path.join(os.path.dirname(link), target))
     return not (resolved == ".." or resolved.startswith("../") or os.path.isabs(resolved))
+
+
+def _drop_escaping_links(dest: Path, stats: ExportStats) -> None:
+    """Remove links that leave ``dest`` once resolved through the tree's other links.
+
+    Each link may look inside on its own (``c -> ..``, ``b -> c/../..``) and still escape
+    through another one, so the finished tree is checked until no such link is left.
+    """
+    root = os.path.realpath(dest)
+    while True:
+        escaping = sorted(
+            Path(base) / name
+            for base, dirs, files in os.walk(dest, followlinks=False)
+            for name in [*files, *dirs]
+            if os.path.islink(os.path.join(base, name))
+            and os.path.commonpath([root, os.path.realpath(os.path.join(base, name))]) != root
+        )
+        if not escaping:
+            return
+        for path in escaping:
+            path.unlink()
+            stats.dropped_links.append(path.relative_to(dest).as_posix())
 
 
 def extract_tar(stream: IO[bytes], dest: Path, caps: Caps) -> ExportStats:
@@ -59,7 +83,13 @@ def extract_tar(stream: IO[bytes], dest: Path, caps: Caps) -> ExportStats:
             elif not (member.isfile() or member.isdir()):
                 continue
             _check(stats, caps, member.size)
-            archive.extract(member, dest, filter="data")
+            try:
+                archive.extract(member, dest, filter="data")
+            except tarfile.FilterError as error:
+                if not member.issym():
+                    raise RepoRejected(f"{member.name}: {error}") from None
+                stats.dropped_links.append(member.name)
+    _drop_escaping_links(dest, stats)
     return stats
 
 
@@ -89,6 +119,7 @@ def copy_directory(source: Path, dest: Path, caps: Caps) -> ExportStats:
             elif path.is_file():
                 _check(stats, caps, path.lstat().st_size)
                 shutil.copyfile(path, target, follow_symlinks=False)
+    _drop_escaping_links(dest, stats)
     return stats
 
 
@@ -105,5 +136,6 @@ def tree_hash(root: Path) -> str:
         if path.is_symlink():
             digest.update(b"L" + relative.encode() + b"\0" + os.readlink(path).encode() + b"\0")
         elif path.is_file():
-            digest.update(b"F" + relative.encode() + b"\0" + path.read_bytes() + b"\0")
+            data = path.read_bytes()
+            digest.update(b"F" + relative.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
     return "sha256:" + digest.hexdigest()

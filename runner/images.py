@@ -39,8 +39,9 @@ class RunImage:
 
 
 def _pytest_ini(challenge: Challenge) -> str:
-    paths = " ".join(f"{SUBMISSION}/{p}".rstrip("/.") or SUBMISSION
-                     for p in challenge.config.tests.python_path)
+    paths = " ".join(
+        f"{SUBMISSION}/{p}".rstrip("/.") or SUBMISSION for p in challenge.config.tests.python_path
+    )
     markers = "".join(f"\n    {marker}: test group" for marker in challenge.markers)
     return (
         "[pytest]\n"
@@ -109,7 +110,9 @@ def image_tag(challenge: Challenge, base_id: str) -> str:
     return f"takehome-run/{challenge.config.id}:{digest.hexdigest()[:16]}"
 
 
-def ensure_run_image(client: docker.DockerClient, challenge: Challenge, default_base: str) -> RunImage:
+def ensure_run_image(
+    client: docker.DockerClient, challenge: Challenge, default_base: str
+) -> RunImage:
     """The challenge's run image, built now only if no image with its content hash exists."""
     base = challenge.config.image.base or default_base
     try:
@@ -121,12 +124,18 @@ def ensure_run_image(client: docker.DockerClient, challenge: Challenge, default_
             pass
         context = _tar(_context_files(challenge, base_id))
         image, _ = client.images.build(
-            fileobj=context, custom_context=True, tag=tag, rm=True, forcerm=True, pull=False,
+            fileobj=context,
+            custom_context=True,
+            tag=tag,
+            rm=True,
+            forcerm=True,
+            pull=False,
             labels={LABEL: "run-image", f"{LABEL}.challenge": challenge.config.id},
         )
     except docker.errors.BuildError as error:
-        lines = [str(chunk.get("stream", chunk.get("error", ""))).strip()
-                 for chunk in error.build_log]
+        lines = [
+            str(chunk.get("stream", chunk.get("error", ""))).strip() for chunk in error.build_log
+        ]
         last = next((line for line in reversed(lines) if line), str(error))
         raise ImageError(f"building the image of {challenge.config.id} failed: {last}") from None
     except ENGINE_ERRORS as error:

@@ -73,8 +73,9 @@ def _git(repo: git.Repo, *args: str, timeout: float) -> str:
         raise RepoRejected(last.removeprefix("fatal: ")) from None
 
 
-def _fetch_and_export(location: str, ref: str | None, work: Path, options: IntakeOptions,
-                      protocols: str, shown: str) -> tuple[str, list[str]]:
+def _fetch_and_export(
+    location: str, ref: str | None, work: Path, options: IntakeOptions, protocols: str, shown: str
+) -> tuple[str, list[str]]:
     scratch = work / "git"
     home = work / "home"
     home.mkdir(parents=True)
@@ -82,8 +83,18 @@ def _fetch_and_export(location: str, ref: str | None, work: Path, options: Intak
     repo.git.update_environment(**_git_env(home, protocols))
     started = time.monotonic()
     try:
-        _git(repo, "fetch", "--quiet", "--depth=1", "--no-tags", "--no-recurse-submodules",
-             location, ref or "HEAD", timeout=options.timeout)
+        _git(
+            repo,
+            "fetch",
+            "--quiet",
+            "--depth=1",
+            "--no-tags",
+            "--no-recurse-submodules",
+            "--end-of-options",
+            location,
+            ref or "HEAD",
+            timeout=options.timeout,
+        )
     except RepoRejected as error:
         if time.monotonic() - started >= options.timeout:
             raise RepoRejected(f"{shown}: fetching took longer than {options.timeout:g}s") from None
@@ -94,9 +105,18 @@ def _fetch_and_export(location: str, ref: str | None, work: Path, options: Intak
     tree = work / "tree"
     tree.mkdir()
     process = subprocess.Popen(
-        ["git", "--git-dir", str(scratch), "-c", "core.attributesFile=/dev/null",
-         "archive", "--format=tar", commit],
-        stdout=subprocess.PIPE, env=_git_env(home, protocols),
+        [
+            "git",
+            "--git-dir",
+            str(scratch),
+            "-c",
+            "core.attributesFile=/dev/null",
+            "archive",
+            "--format=tar",
+            commit,
+        ],
+        stdout=subprocess.PIPE,
+        env=_git_env(home, protocols),
     )
     assert process.stdout is not None
     try:
@@ -127,13 +147,19 @@ def take_in(source: str, ref: str | None, work: Path, options: IntakeOptions) ->
             commit, flags = _fetch_and_export(str(path), ref, work, options, "file", source)
         else:
             if ref is not None:
-                raise RepoRejected(f"{source}: --ref needs a git repository, this is a plain directory")
+                raise RepoRejected(
+                    f"{source}: --ref needs a git repository, this is a plain directory"
+                )
             tree = work / "tree"
             stats = copy_directory(path, tree, options.caps)
             commit = tree_hash(tree)
             flags = [f"symlink leaving the tree was not exported: {n}" for n in stats.dropped_links]
     return Intake(
-        tree=work / "tree", commit=commit, source=source, ref=ref, flags=flags,
+        tree=work / "tree",
+        commit=commit,
+        source=source,
+        ref=ref,
+        flags=flags,
         seconds=time.monotonic() - started,
     )
 

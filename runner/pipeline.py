@@ -33,7 +33,6 @@ from runner.intake import Intake, IntakeOptions, new_work_dir, take_in
 from runner.provenance import host_tool_versions
 from runner.sandbox import run_suite
 
-
 _T = TypeVar("_T")
 
 
@@ -80,10 +79,17 @@ def submission_id(source: str) -> str:
 
 
 def _run_with_retries(
-    client: docker.DockerClient, image: RunImage, intake: Intake, challenge: Challenge,
-    config: PipelineConfig, sub_id: str,
+    client: docker.DockerClient,
+    image: RunImage,
+    intake: Intake,
+    challenge: Challenge,
+    config: PipelineConfig,
+    sub_id: str,
 ) -> RunEvidence:
-    labels = {f"{LABEL}.submission": sub_id, f"{LABEL}.owner": f"{socket.gethostname()}:{os.getpid()}"}
+    labels = {
+        f"{LABEL}.submission": sub_id,
+        f"{LABEL}.owner": f"{socket.gethostname()}:{os.getpid()}",
+    }
     delay = config.backoff
     for attempt in range(1, config.run_attempts + 1):
         try:
@@ -97,7 +103,10 @@ def _run_with_retries(
 
 
 def grade(
-    request: GradeRequest, client: docker.DockerClient, image: RunImage, config: PipelineConfig,
+    request: GradeRequest,
+    client: docker.DockerClient,
+    image: RunImage,
+    config: PipelineConfig,
     out_dir: Path,
 ) -> Graded:
     """Grade one submission and write its reports under ``out_dir/<submission id>/``."""
@@ -126,7 +135,8 @@ def grade(
             measurement = unrun_measurement(challenge, Outcome.REPO_REJECTED, str(error))
         except InfraError as error:
             measurement = unrun_measurement(
-                challenge, Outcome.INFRA_ERROR,
+                challenge,
+                Outcome.INFRA_ERROR,
                 f"{error} (after {config.run_attempts} attempts; not the candidate's fault)",
             )
     finally:
@@ -137,8 +147,11 @@ def grade(
     if measurement.python_version:
         tool_versions["python"] = measurement.python_version
     provenance = Provenance(
-        commit=commit, image_id=image.id, suite_hash=challenge.suite_hash,
-        rubric_version=challenge.rubric.version, challenge_version=challenge.config.version,
+        commit=commit,
+        image_id=image.id,
+        suite_hash=challenge.suite_hash,
+        rubric_version=challenge.rubric.version,
+        challenge_version=challenge.config.version,
         tool_versions=tool_versions,
         timings={**clock.timings, **({"container": evidence.seconds} if evidence else {})},
         graded_at=datetime.now(UTC).replace(microsecond=0),

@@ -70,7 +70,9 @@ def _remove(container: docker.models.containers.Container) -> None:
     except docker.errors.NotFound:
         pass
     except ENGINE_ERRORS as error:
-        raise InfraError(f"the Docker engine failed to remove container {container.id}: {error}") from None
+        raise InfraError(
+            f"the Docker engine failed to remove container {container.id}: {error}"
+        ) from None
 
 
 def run_suite(
@@ -98,8 +100,11 @@ def run_suite(
         oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled", False))
         stdout = container.logs(stdout=True, stderr=False)[-STDOUT_CAP:]
         return RunEvidence(
-            exit_code=exit_code, oom_killed=oom_killed, host_timed_out=host_timed_out,
-            stdout=stdout, seconds=round(seconds, 4),
+            exit_code=exit_code,
+            oom_killed=oom_killed,
+            host_timed_out=host_timed_out,
+            stdout=stdout,
+            seconds=round(seconds, 4),
         )
     except ENGINE_ERRORS as error:
         raise InfraError(f"the Docker engine failed during the run: {error}") from None

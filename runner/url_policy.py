@@ -24,7 +24,8 @@ _TRANSPORT = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*::")
 def resolve_host(host: str) -> list[str]:
     """Addresses a host name resolves to (a DNS lookup; the host itself is not contacted)."""
     try:
-        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)})
+        infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
+        return sorted({str(info[4][0]) for info in infos})
     except OSError as error:
         raise RepoRejected(f"{host}: the host name does not resolve ({error})") from None
 
@@ -47,7 +48,11 @@ def check_url(url: str, policy: UrlPolicy) -> str:
     """Return ``url`` if git may fetch it; raise RepoRejected with the reason otherwise."""
     if _TRANSPORT.match(url):
         raise RepoRejected(f"{url}: git remote helpers (transport::address) are not allowed")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise RepoRejected(f"{url}: not a valid URL ({error})") from None
     scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
     if scheme == "file" or not scheme:
         raise RepoRejected(f"{url}: only https repository URLs are accepted")
@@ -55,7 +60,7 @@ def check_url(url: str, policy: UrlPolicy) -> str:
         raise RepoRejected(f"{url}: credentials in the URL are not accepted")
     if not host:
         raise RepoRejected(f"{url}: the URL has no host")
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = f"{host}:{port}" if port else host
     if host in policy.trusted_hosts or netloc in policy.trusted_hosts:
         if scheme not in {"https", "http", "git"}:
             raise RepoRejected(f"{url}: scheme {scheme!r} is not allowed")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from reports.scorecard import Scorecard
 from runner.base_image import ensure_base_image
 from runner.check import check_samples, tests_percent
 from runner.engine import connect
@@ -13,7 +14,7 @@ from runner.pipeline import GradeRequest, grade
 from takehome import wiring
 from takehome.errors import EXIT_EXPECTED, run_guarded
 from takehome.schemas import SCHEMAS, schema_json
-from takehome.settings import Settings
+from takehome.settings import load_settings
 
 UNGRADED = {"repo_rejected", "infra_error"}
 
@@ -27,40 +28,71 @@ def cli() -> None:
 
 @cli.command("grade")
 @click.argument("submission")
-@click.option("--challenge", "challenge_ref", required=True, metavar="SLUG_OR_DIR",
-              help="Bundled challenge slug or a challenge directory.")
-@click.option("--ref", default=None, help="Branch, tag or commit SHA (default: the default branch head).")
-@click.option("--out", "out_dir", default="out", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Reports go to OUT/<submission-id>/.")
-@click.option("--id", "submission_id", default=None, help="Submission id (default: from the path or URL).")
-@click.option("--json", "as_json", is_flag=True, help="Print the scorecard JSON instead of a summary.")
-def grade_command(submission: str, challenge_ref: str, ref: str | None, out_dir: Path,
-                  submission_id: str | None, as_json: bool) -> None:
+@click.option(
+    "--challenge",
+    "challenge_ref",
+    required=True,
+    metavar="SLUG_OR_DIR",
+    help="Bundled challenge slug or a challenge directory.",
+)
+@click.option(
+    "--ref", default=None, help="Branch, tag or commit SHA (default: the default branch head)."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Reports go to OUT/<submission-id>/.",
+)
+@click.option(
+    "--id", "submission_id", default=None, help="Submission id (default: from the path or URL)."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the scorecard JSON instead of a summary."
+)
+def grade_command(
+    submission: str,
+    challenge_ref: str,
+    ref: str | None,
+    out_dir: Path,
+    submission_id: str | None,
+    as_json: bool,
+) -> None:
     """Grade SUBMISSION (a directory, a git repository or a git URL) and write its reports.
 
     Exits 0 when the submission was graded, whatever its score; 1 when it could not be
     (rejected repository, infra error, bad input).
     """
-    settings = Settings()
+    settings = load_settings()
     challenge = wiring.challenge(challenge_ref)
     client, image = wiring.engine_and_image(settings, challenge)
     graded = grade(
         GradeRequest(source=submission, challenge=challenge, ref=ref, submission_id=submission_id),
-        client, image, wiring.pipeline_config(settings, challenge), out_dir,
+        client,
+        image,
+        wiring.pipeline_config(settings, challenge),
+        out_dir,
     )
     card = graded.scorecard
+    where = graded.reports["report.html"].parent
+    if card.outcome.value in UNGRADED:
+        click.echo(f"error: {card.reason} (record in {where})", err=True)
+        raise SystemExit(EXIT_EXPECTED)
     if as_json:
         click.echo(card.model_dump_json(indent=2))
     else:
-        score = "no score" if card.auto_score is None else f"{card.auto_score:g}/{card.auto_max_score:g} auto points"
-        click.echo(
-            f"{card.submission.id}: {card.outcome.value} ({card.reason}); "
-            f"tests {card.tests.passed}/{card.tests.total}; {score}; {card.status.value} "
-            f"-> {graded.reports['report.html'].parent}"
-        )
-    if card.outcome.value in UNGRADED:
-        click.echo(f"error: {card.submission.source}: {card.reason}", err=True)
-        raise SystemExit(EXIT_EXPECTED)
+        click.echo(summary_line(card, where))
+
+
+def summary_line(card: Scorecard, where: Path) -> str:
+    """``id: outcome (reason); tests p/t; points; status -> reports``."""
+    score = f"{card.auto_score:g}/{card.auto_max_score:g} auto points"
+    return (
+        f"{card.submission.id}: {card.outcome.value} ({card.reason}); "
+        f"tests {card.tests.passed}/{card.tests.total}; {score}; {card.status.value} -> {where}"
+    )
 
 
 @cli.group("challenge")
@@ -83,22 +115,35 @@ def validate_command(challenge_ref: str) -> None:
 
 @challenge_group.command("check")
 @click.argument("challenge_ref", metavar="SLUG_OR_DIR")
-@click.option("--out", "out_dir", default="out", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Where the reports go.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the reports go.",
+)
 def check_command(challenge_ref: str, out_dir: Path) -> None:
     """Grade the challenge's solution, starter and samples; fail if any misses its expectation."""
-    settings = Settings()
+    settings = load_settings()
     challenge = wiring.challenge(challenge_ref)
     client, image = wiring.engine_and_image(settings, challenge)
-    checks = check_samples(challenge, client, image, wiring.pipeline_config(settings, challenge),
-                           out_dir / challenge.config.id)
+    checks = check_samples(
+        challenge,
+        client,
+        image,
+        wiring.pipeline_config(settings, challenge),
+        out_dir / challenge.config.id,
+    )
     for check in checks:
         verdict = "ok  " if check.ok else "FAIL"
         percent = tests_percent(check.scorecard)
         shown = "—" if percent is None else f"{percent:g}%"
         problems = f"  ({'; '.join(check.problems)})" if check.problems else ""
-        click.echo(f"{verdict} {check.sample.name:<16} {check.scorecard.outcome.value:<14} "
-                   f"tests {shown:>7}{problems}")
+        click.echo(
+            f"{verdict} {check.sample.name:<16} {check.scorecard.outcome.value:<14} "
+            f"tests {shown:>7}{problems}"
+        )
     click.echo(f"reports in {out_dir / challenge.config.id}")
     if not all(check.ok for check in checks):
         raise SystemExit(EXIT_EXPECTED)
@@ -110,11 +155,17 @@ def images_group() -> None:
 
 
 @images_group.command("build")
-@click.option("--challenge", "challenge_refs", multiple=True, metavar="SLUG_OR_DIR",
-              help="Also build this challenge's run image (repeatable).")
+@click.option(
+    "--challenge",
+    "challenge_refs",
+    multiple=True,
+    metavar="SLUG_OR_DIR",
+    help="Also build this challenge's run image (repeatable).",
+)
 def images_build_command(challenge_refs: tuple[str, ...]) -> None:
-    """Make sure the base image exists (pull, or debootstrap on Debian as root) and build run images."""
-    settings = Settings()
+    """Make sure the base image exists (pull, or debootstrap on Debian as root) and build
+    run images."""
+    settings = load_settings()
     client = connect(settings.docker_timeout)
     base_id = ensure_base_image(client, settings.base_image)
     click.echo(f"base image {settings.base_image}: {base_id}")

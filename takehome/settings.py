@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from challenges.errors import TakehomeError
 
 
 class Settings(BaseSettings):
@@ -33,3 +35,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad value is the user's to fix, named in one line."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        detail = error.errors()[0]
+        name = "TAKEHOME_" + str(detail["loc"][0]).upper() if detail["loc"] else "TAKEHOME_*"
+        raise TakehomeError(f"{name}: {detail['msg']}") from None

@@ -10,25 +10,31 @@ import sys
 
 sys.path.insert(0, "/opt/takehome")
 
-import pytest  # noqa: E402
-
-import takehome_plugin  # noqa: E402
+import pytest
+import takehome_plugin
 
 
 def main():
     with open(sys.argv[1], encoding="utf-8") as handle:
         config = json.load(handle)
     args = [
-        "-c", config["ini"],
-        "--rootdir", config["suite"],
-        "-p", "no:cacheprovider",
-        "-p", "no:stepwise",
-        "-p", "pytest_timeout",
-        "--timeout", str(config["test_timeout"]),
+        "-c",
+        config["ini"],
+        "--rootdir",
+        config["suite"],
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "-p",
+        "pytest_timeout",
+        "--timeout",
+        str(config["test_timeout"]),
         "-s",
         "-q",
         "--no-header",
-        "-W", "ignore::pytest.PytestUnknownMarkWarning",
+        "-W",
+        "ignore::pytest.PytestUnknownMarkWarning",
         config["suite"],
     ]
     return pytest.main(args, plugins=[takehome_plugin])

@@ -6,6 +6,7 @@ the child's whole process group at the deadline, and prints exactly one JSON rep
 last line of its stdout. The candidate's code never runs in this process.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -102,10 +103,8 @@ def _start_reader(target):
 
 
 def _kill_group(pid):
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def main():

@@ -1,0 +1,178 @@
+"""End to end against the real Docker engine: grade submissions through the pipeline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from challenges.load import Challenge, load_challenge
+from graders.registry import available
+from runner.images import ensure_run_image
+from runner.intake import IntakeOptions
+from runner.pipeline import GradeRequest, PipelineConfig, grade
+from runner.url_policy import UrlPolicy
+from tests.conftest import BASE_IMAGE, FIXTURES, RepoFactory, git
+
+pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftovers")]
+
+
+def _grade(source: Path | str, challenge: Challenge, engine, image, config, out: Path, **kw):
+    request = GradeRequest(source=str(source), challenge=challenge, **kw)
+    return grade(request, engine, image, config, out).scorecard
+
+
+def test_probe_challenge_sees_a_locked_down_sandbox(engine, pipeline_config, tmp_path):
+    probe = load_challenge(FIXTURES / "challenges" / "probe", available())
+    image = ensure_run_image(engine, probe, BASE_IMAGE)
+    card = _grade(probe.root / "solution", probe, engine, image, pipeline_config, tmp_path)
+    failing = [f"{t.name}: {t.message}" for t in card.tests.results if t.status != "passed"]
+    assert failing == []
+    assert card.outcome == "passed"
+    assert card.status == "complete"
+    assert card.score == 10
+
+
+def test_reference_solution_scores_full_marks(
+    kv_store, engine, kv_image, pipeline_config, tmp_path
+):
+    card = _grade(kv_store.root / "solution", kv_store, engine, kv_image, pipeline_config, tmp_path)
+    assert card.outcome == "passed"
+    assert card.tests.score == card.tests.max_score == 75
+    assert card.status == "partial"  # human rows wait for reviewers
+    assert all(row.score is None for row in card.criteria if row.kind == "human")
+    assert card.provenance.image_id == kv_image.id
+    assert card.provenance.suite_hash == kv_store.suite_hash
+    assert card.provenance.tool_versions["pytest"]
+    written = json.loads((tmp_path / "solution" / "scorecard.json").read_text())
+    assert written["tests"]["score"] == 75
+
+
+def test_starter_scores_zero(kv_store, engine, kv_image, pipeline_config, tmp_path):
+    card = _grade(kv_store.root / "starter", kv_store, engine, kv_image, pipeline_config, tmp_path)
+    assert card.outcome == "test_failures"
+    assert card.tests.score == 0
+    assert card.tests.passed == 0
+
+
+def test_git_repository_is_graded_at_the_requested_commit(
+    kv_store, engine, kv_image, pipeline_config, tmp_path, make_repo: RepoFactory
+):
+    repo = make_repo(kv_store.root / "solution", kv_store.root / "starter")
+    good = git(repo, "rev-parse", "HEAD~1")
+    head = _grade(repo, kv_store, engine, kv_image, pipeline_config, tmp_path / "a")
+    pinned = _grade(repo, kv_store, engine, kv_image, pipeline_config, tmp_path / "b", ref=good)
+    assert head.submission.commit == git(repo, "rev-parse", "HEAD")
+    assert head.tests.score == 0
+    assert pinned.submission.commit == pinned.provenance.commit == good
+    assert pinned.tests.score == 75
+
+
+def test_unknown_ref_is_a_rejected_repository_without_a_score(
+    kv_store, engine, kv_image, pipeline_config, tmp_path, make_repo: RepoFactory
+):
+    repo = make_repo(kv_store.root / "solution")
+    card = _grade(repo, kv_store, engine, kv_image, pipeline_config, tmp_path, ref="no-such-branch")
+    assert card.outcome == "repo_rejected"
+    assert "no-such-branch" in card.reason
+    assert card.tests.score is None
+    assert card.auto_score is None
+
+
+def _variant(kv_store: Challenge, tmp_path: Path, base: str) -> Path:
+    """A copy of the challenge's ``base`` directory (solution or starter) to plant files in."""
+    tree = tmp_path / "variant"
+    shutil.copytree(kv_store.root / base, tree)
+    return tree
+
+
+@pytest.mark.parametrize(
+    ("name", "base", "files", "outcome"),
+    [
+        (
+            "conftest_forcing_passes",
+            "starter",
+            {
+                "conftest.py": (
+                    "import pytest\n"
+                    "@pytest.hookimpl(hookwrapper=True)\n"
+                    "def pytest_runtest_makereport(item, call):\n"
+                    "    outcome = yield\n"
+                    "    outcome.get_result().outcome = 'passed'\n"
+                ),
+                "pytest.ini": "[pytest]\naddopts = -p no:takehome_plugin --collect-only\n",
+                "pyproject.toml": "[tool.pytest.ini_options]\naddopts = '--co'\n",
+            },
+            "test_failures",
+        ),
+        (
+            "exit_zero_at_import",
+            "solution",
+            {"kvstore.py": "import os\nos._exit(0)\n"},
+            "no_report",
+        ),
+        (
+            "kills_the_wrapper",
+            "solution",
+            {"kvstore.py": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"},
+            "no_report",
+        ),
+        (
+            "forges_the_tripwire",
+            "solution",
+            {
+                "kvstore.py": (
+                    "import sys\n"
+                    "from _pytest import reports\n"
+                    "_orig = reports.TestReport.__init__\n"
+                    "def _forged(self, *a, **k):\n"
+                    "    _orig(self, *a, **k)\n"
+                    "    self.outcome = 'passed'\n"
+                    "    self.longrepr = None\n"
+                    "reports.TestReport.__init__ = _forged\n"
+                    "class KVStore: pass\n"
+                    "class NoTransactionError(Exception): pass\n"
+                    "class KVStoreError(Exception): pass\n"
+                )
+            },
+            "tamper_suspected",
+        ),
+        (
+            "sitecustomize_ignored",
+            "solution",
+            {"sitecustomize.py": "import os\nos._exit(0)\n"},
+            "passed",
+        ),
+    ],
+)
+def test_hostile_submissions_fail_closed(
+    kv_store, engine, kv_image, pipeline_config, tmp_path, name, base, files, outcome
+):
+    tree = _variant(kv_store, tmp_path, base)
+    for relative, text in files.items():
+        (tree / relative).write_text(text)
+    card = _grade(
+        tree, kv_store, engine, kv_image, pipeline_config, tmp_path / "out", submission_id=name
+    )
+    assert card.outcome == outcome, card.reason
+    if outcome != "passed":
+        assert card.tests.score == 0
+    if outcome == "tamper_suspected":
+        assert any(flag.kind == "tamper" for flag in card.flags)
+
+
+def test_engine_errors_become_infra_errors_not_scores(kv_store, engine, kv_image, tmp_path):
+    missing = replace(kv_image, id="sha256:" + "0" * 64, tag="takehome-run/missing:0")
+    config = PipelineConfig(intake=_intake_options(), work_root=tmp_path, backoff=0.01)
+    card = _grade(kv_store.root / "solution", kv_store, engine, missing, config, tmp_path / "out")
+    assert card.outcome == "infra_error"
+    assert card.tests.score is None
+    assert card.auto_score is None
+    assert "not the candidate's fault" in card.reason
+
+
+def _intake_options() -> IntakeOptions:
+    return IntakeOptions(policy=UrlPolicy(allowed_hosts=[]))

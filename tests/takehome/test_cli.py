@@ -1,0 +1,219 @@
+"""The ``takehome`` command as a user runs it: a real process, its exit code and its output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from challenges.errors import TakehomeError
+from takehome.errors import run_guarded
+from takehome.schemas import SCHEMAS, schema_json
+
+ROOT = Path(__file__).parents[2]
+KV = ROOT / "challenges" / "catalog" / "kv-store"
+
+
+def takehome(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "takehome", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
+
+
+def _one_error_line(result) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["grade"],
+        ["challenge"],
+        ["challenge", "validate"],
+        ["challenge", "check"],
+        ["images"],
+        ["images", "build"],
+        ["schema"],
+    ],
+)
+def test_every_command_has_help(command):
+    result = takehome(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Usage: ")
+
+
+def test_version():
+    result = takehome("--version")
+    assert result.returncode == 0
+    assert "version" in result.stdout
+
+
+def test_validate_reports_what_the_challenge_holds():
+    result = takehome("challenge", "validate", "kv-store")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("kv-store 1.0.0: ok")
+    assert "tripwire test_tripwire.py::test_tripwire" in result.stdout
+
+
+def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    copy = tmp_path / "challenge"
+    shutil.copytree(KV, copy)
+    path = copy / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return copy
+
+
+def test_validate_bad_toml_names_the_file_and_line(tmp_path):
+    copy = _broken_copy(tmp_path, "challenge.toml", 'version = "1.0.0"', 'version = "1.0.0')
+    line = _one_error_line(takehome("challenge", "validate", str(copy)))
+    assert f"{copy}/challenge.toml: invalid TOML" in line
+    assert "line" in line
+
+
+def test_validate_bad_duration_names_the_field(tmp_path):
+    copy = _broken_copy(
+        tmp_path, "challenge.toml", 'wall_timeout = "30s"', 'wall_timeout = "30 seconds"'
+    )
+    result = takehome("challenge", "validate", str(copy))
+    assert result.returncode == 1
+    assert "limits.wall_timeout" in _one_error_line(result)
+
+
+def test_grade_with_a_missing_challenge_is_bad_input():
+    result = takehome("grade", str(KV / "solution"), "--challenge", "no-such-challenge")
+    assert result.returncode == 1
+    assert "no-such-challenge" in _one_error_line(result)
+
+
+def test_grade_without_challenge_is_a_usage_error():
+    result = takehome("grade", str(KV / "solution"))
+    assert result.returncode == 2
+    assert "Missing option '--challenge'" in result.stderr
+
+
+def test_bad_setting_is_named():
+    result = takehome(
+        "grade", "x", "--challenge", "kv-store", env={"TAKEHOME_DOCKER_TIMEOUT": "soon"}
+    )
+    assert result.returncode == 1
+    assert "TAKEHOME_DOCKER_TIMEOUT" in _one_error_line(result)
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_published_schemas_match_the_models(name):
+    result = takehome("schema", name)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["title"]
+    published = ROOT / "docs" / "schemas" / f"{name}.schema.json"
+    assert published.read_text() == schema_json(name), f"regenerate {published}"
+
+
+def test_unexpected_errors_exit_3_with_a_log_file(capsys):
+    def bug() -> None:
+        raise ZeroDivisionError("division by zero")
+
+    assert run_guarded(bug) == 3
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("internal error: ZeroDivisionError")
+    log = Path(err.rsplit("details in ", 1)[1].rstrip(")"))
+    assert "Traceback" in log.read_text()
+    log.unlink()
+
+
+def test_expected_errors_exit_1_with_one_line(capsys):
+    def bad() -> None:
+        raise TakehomeError("rubric.toml: criteria.core: weights\nbad")
+
+    assert run_guarded(bad) == 1
+    assert capsys.readouterr().err == "error: rubric.toml: criteria.core: weights bad\n"
+
+
+@pytest.mark.docker
+def test_grade_writes_reports_and_prints_a_summary(tmp_path):
+    result = takehome(
+        "grade", str(KV / "solution"), "--challenge", "kv-store", "--out", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("solution: passed (all 49 tests passed); tests 49/49; 75/75")
+    assert sorted(p.name for p in (tmp_path / "solution").iterdir()) == [
+        "report.html",
+        "report.md",
+        "scorecard.json",
+    ]
+
+
+@pytest.mark.docker
+def test_grade_json_prints_the_scorecard(tmp_path):
+    result = takehome(
+        "grade",
+        str(KV / "starter"),
+        "--challenge",
+        "kv-store",
+        "--out",
+        str(tmp_path),
+        "--json",
+        "--id",
+        "cand-1",
+    )
+    assert result.returncode == 0, result.stderr
+    card = json.loads(result.stdout)
+    assert card["submission"]["id"] == "cand-1"
+    assert card["outcome"] == "test_failures"
+    assert (tmp_path / "cand-1" / "scorecard.json").is_file()
+
+
+@pytest.mark.docker
+def test_grade_unknown_ref_is_bad_input(tmp_path, make_repo):
+    repo = make_repo(KV / "solution")
+    result = takehome(
+        "grade", str(repo), "--challenge", "kv-store", "--ref", "v9", "--out", str(tmp_path)
+    )
+    assert result.returncode == 1
+    assert "couldn't find remote ref v9" in _one_error_line(result)
+
+
+@pytest.mark.docker
+def test_grade_unreachable_url_is_bad_input(tmp_path):
+    with socket.socket() as probe:  # a loopback port that nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = takehome(
+        "grade",
+        f"git://127.0.0.1:{port}/candidate.git",
+        "--challenge",
+        "kv-store",
+        "--out",
+        str(tmp_path),
+        env={"TAKEHOME_TRUSTED_GIT_HOSTS": f"127.0.0.1:{port}"},
+    )
+    assert result.returncode == 1
+    line = _one_error_line(result)
+    assert f"127.0.0.1:{port}" in line
+
+
+@pytest.mark.docker
+def test_grade_refuses_a_private_address_before_git_runs(tmp_path):
+    result = takehome(
+        "grade", "https://10.1.2.3/candidate.git", "--challenge", "kv-store", "--out", str(tmp_path)
+    )
+    assert result.returncode == 1
+    assert "not allowed" in _one_error_line(result)
