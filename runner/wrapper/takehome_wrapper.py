@@ -134,13 +134,19 @@ def main():
     os.close(output_w)
     events, output = Events(events_r), OutputTail(output_r)
     readers = [_start_reader(events), _start_reader(output)]
-    timed_out = False
-    try:
-        returncode = child.wait(timeout=config["deadline"])
-    except subprocess.TimeoutExpired:
-        timed_out = True
+    deadline_hit = threading.Event()
+
+    def on_deadline():
+        deadline_hit.set()
         _kill_group(child.pid)
-        returncode = child.wait()
+
+    # A timer rather than wait(timeout=...): that one polls with sleeps of up to 50 ms.
+    timer = threading.Timer(config["deadline"], on_deadline)
+    timer.daemon = True
+    timer.start()
+    returncode = child.wait()
+    timer.cancel()
+    timed_out = deadline_hit.is_set()
     suite_seconds = time.monotonic() - started
     _kill_group(child.pid)  # daemons the tests left behind in the child's session
     for reader in readers:
