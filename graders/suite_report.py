@@ -9,31 +9,38 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from graders.base import StrictModel
 
 MARKER = b"TAKEHOME-REPORT-V1 "
+
+
+class _Wire(StrictModel):
+    """Bytes from the container: no coercion either ("1" is not 1, 1 is not True)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
 REPORT_CAP = 4 * 1024 * 1024
 
 
-class StartEvent(StrictModel):
+class StartEvent(_Wire):
     event: Literal["start"]
     pytest: str = Field(max_length=64)
 
 
-class CollectedEvent(StrictModel):
+class CollectedEvent(_Wire):
     event: Literal["collected"]
     node_ids: list[str]
 
 
-class CollectErrorEvent(StrictModel):
+class CollectErrorEvent(_Wire):
     event: Literal["collect_error"]
     node_id: str
     message: str
 
 
-class PhaseEvent(StrictModel):
+class PhaseEvent(_Wire):
     event: Literal["phase"]
     node_id: str
     when: Literal["setup", "call", "teardown"]
@@ -42,7 +49,7 @@ class PhaseEvent(StrictModel):
     message: str
 
 
-class FinishedEvent(StrictModel):
+class FinishedEvent(_Wire):
     event: Literal["finished"]
     exit_status: int
 
@@ -54,7 +61,7 @@ Event = Annotated[
 _EVENT = TypeAdapter(Event)
 
 
-class WrapperReport(StrictModel):
+class WrapperReport(_Wire):
     """The wrapper's own view of the run; ``events`` are the (untrusted) plugin's claims."""
 
     takehome_report: Literal[1]
@@ -69,7 +76,7 @@ class WrapperReport(StrictModel):
     output_bytes: int
 
 
-class ParsedReport(StrictModel):
+class ParsedReport(_Wire):
     report: WrapperReport
     events: list[Event]
     invalid_events: int

@@ -60,6 +60,7 @@ def _run_config(challenge: Challenge) -> str:
             "suite": SUITE,
             "test_timeout": limits.test_seconds,
             "deadline": limits.wall_seconds,
+            "tripwire": challenge.tripwire,
         },
         sort_keys=True,
     )

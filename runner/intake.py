@@ -62,15 +62,26 @@ def _looks_like_url(source: str) -> bool:
 def _git(repo: git.Repo, *args: str, timeout: float) -> str:
     try:
         output: str = repo.git.execute(
-            ["git", "-c", "core.hooksPath=/dev/null", "-c", "protocol.file.allow=always", *args],
+            [
+                "git",
+                *("-c", "core.hooksPath=/dev/null"),
+                *("-c", "protocol.file.allow=always"),
+                *("-c", "http.followRedirects=false"),
+                *args,
+            ],
             kill_after_timeout=timeout,
             with_extended_output=False,
         )
         return output
     except git.GitCommandError as error:
         stderr = (error.stderr or "").strip().replace("stderr: ", "").strip("' \n")
-        last = stderr.splitlines()[-1] if stderr else f"git exited with {error.status}"
-        raise RepoRejected(last.removeprefix("fatal: ")) from None
+        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+        fatal = [line for line in lines if line.startswith("fatal:")]
+        reason = (fatal or lines or [f"git exited with {error.status}"])[0]
+        reason = reason.removeprefix("fatal: ").rstrip(":")
+        if lines and lines[-1] not in (fatal or lines)[0]:
+            reason += f" ({lines[-1]})"  # e.g. "unable to connect ... (errno=Connection refused)"
+        raise RepoRejected(reason) from None
 
 
 def _fetch_and_export(
@@ -123,8 +134,9 @@ def _fetch_and_export(
         stats = extract_tar(process.stdout, tree, options.caps)
     finally:
         process.stdout.close()
-        process.kill()
-        process.wait()
+        returncode = process.wait(timeout=options.timeout)
+    if returncode != 0:
+        raise RepoRejected(f"{shown}: git archive of {commit} failed (exit {returncode})")
     flags = [f"symlink leaving the tree was not exported: {name}" for name in stats.dropped_links]
     return commit, flags
 

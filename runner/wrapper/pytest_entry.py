@@ -17,6 +17,7 @@ import takehome_plugin
 def main():
     with open(sys.argv[1], encoding="utf-8") as handle:
         config = json.load(handle)
+    takehome_plugin.TRIPWIRE = config["tripwire"]
     args = [
         "-c",
         config["ini"],

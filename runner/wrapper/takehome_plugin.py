@@ -9,8 +9,11 @@ the host check its claims (tripwire, node IDs, counts, exit status).
 import json
 import os
 
+import pytest
+
 _MESSAGE_CAP = 2000
 _fd = int(os.environ.get("TAKEHOME_REPORT_FD", "-1"))
+TRIPWIRE = None  # node ID, set by pytest_entry.py from the run configuration
 
 
 def _send(event):
@@ -31,9 +34,13 @@ def _message(report):
 
 
 def pytest_sessionstart(session):
-    import pytest
-
     _send({"event": "start", "pytest": pytest.__version__})
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Run the tripwire first: a report with results but no tripwire result is then forged."""
+    items.sort(key=lambda item: item.nodeid != TRIPWIRE)
 
 
 def pytest_collection_finish(session):
