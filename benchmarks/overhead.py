@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from challenges.samples import samples
-from runner.images import OPT, SUITE, SUBMISSION
+from runner.images import OPT, SUBMISSION, SUITE
 from runner.pipeline import GradeRequest, grade
 from takehome import wiring
 from takehome.settings import load_settings
@@ -31,10 +31,31 @@ SKIP = {"infinite_loop"}
 
 def plain_docker_run(image_id: str, tree: Path) -> float:
     command = [
-        "docker", "run", "--rm", "--network", "none", "--user", "65534:65534",
-        "-v", f"{tree}:{SUBMISSION}:ro", "-w", "/tmp", "-e", f"PYTHONPATH={SUBMISSION}",
-        image_id, "python3", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-        "-c", f"{OPT}/pytest.ini", "--rootdir", SUITE, SUITE,
+        "docker",
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--user",
+        "65534:65534",
+        "-v",
+        f"{tree}:{SUBMISSION}:ro",
+        "-w",
+        "/tmp",
+        "-e",
+        f"PYTHONPATH={SUBMISSION}",
+        image_id,
+        "python3",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-c",
+        f"{OPT}/pytest.ini",
+        "--rootdir",
+        SUITE,
+        SUITE,
     ]
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
@@ -58,8 +79,13 @@ def main() -> None:
             ours, suite, run, plain = [], [], [], []
             for _ in range(rounds):
                 started = time.perf_counter()
-                card = grade(GradeRequest(str(sample.path), challenge, submission_id=sample.name),
-                             client, image, config, out).scorecard
+                card = grade(
+                    GradeRequest(str(sample.path), challenge, submission_id=sample.name),
+                    client,
+                    image,
+                    config,
+                    out,
+                ).scorecard
                 ours.append(time.perf_counter() - started)
                 suite.append(card.tests.suite_seconds or 0.0)
                 run.append(card.provenance.timings["run"])
@@ -69,18 +95,22 @@ def main() -> None:
             runs.append(statistics.median(run))
             plains.append(statistics.median(plain))
             overheads.append(total - inside)
-            print(f"{sample.name:<14} total {total:.3f}s  suite-in-container {inside:.3f}s  "
-                  f"overhead {total - inside:.3f}s  run-stage {statistics.median(run):.3f}s  "
-                  f"plain-docker-run {statistics.median(plain):.3f}s  ({card.outcome.value})")
+            print(
+                f"{sample.name:<14} total {total:.3f}s  suite-in-container {inside:.3f}s  "
+                f"overhead {total - inside:.3f}s  run-stage {statistics.median(run):.3f}s  "
+                f"plain-docker-run {statistics.median(plain):.3f}s  ({card.outcome.value})"
+            )
     finally:
         shutil.rmtree(out, ignore_errors=True)
     median_total, median_plain = statistics.median(totals), statistics.median(plains)
+    median_run = statistics.median(runs)
     print(
         f"overhead.py: {len(totals)} submissions x {rounds} rounds on {os.cpu_count()} cores: "
-        f"median total {median_total:.3f}s (target <= 1.0s), median overhead "
-        f"{statistics.median(overheads):.3f}s, median run stage {statistics.median(runs):.3f}s, "
-        f"median plain docker run {median_plain:.3f}s, run-stage/plain ratio "
-        f"{statistics.median(runs) / median_plain:.2f}, total/plain ratio {median_total / median_plain:.2f}"
+        f"median total {median_total:.3f}s (target <= 1.0s), "
+        f"median overhead {statistics.median(overheads):.3f}s, median run stage {median_run:.3f}s, "
+        f"median plain docker run {median_plain:.3f}s, "
+        f"run-stage/plain {median_run / median_plain:.2f}, "
+        f"total/plain {median_total / median_plain:.2f}"
     )
 
 

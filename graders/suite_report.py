@@ -21,6 +21,7 @@ class _Wire(StrictModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
+
 REPORT_CAP = 4 * 1024 * 1024
 
 

@@ -96,8 +96,10 @@ def run_suite(
             exit_code = None
             container.kill()
         seconds = time.monotonic() - started
-        container.reload()
-        oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled", False))
+        oom_killed = False
+        if exit_code != 0:  # the wrapper exits 0 whenever it lived to report
+            container.reload()
+            oom_killed = bool(container.attrs.get("State", {}).get("OOMKilled", False))
         stdout = container.logs(stdout=True, stderr=False)[-STDOUT_CAP:]
         return RunEvidence(
             exit_code=exit_code,

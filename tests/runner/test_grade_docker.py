@@ -11,7 +11,7 @@ import pytest
 
 from challenges.load import Challenge, load_challenge
 from graders.registry import available
-from runner.images import ensure_run_image
+from runner.images import HOST_GRACE, ensure_run_image
 from runner.intake import IntakeOptions
 from runner.pipeline import GradeRequest, PipelineConfig, grade
 from runner.url_policy import UrlPolicy
@@ -176,3 +176,23 @@ def test_engine_errors_become_infra_errors_not_scores(kv_store, engine, kv_image
 
 def _intake_options() -> IntakeOptions:
     return IntakeOptions(policy=UrlPolicy(allowed_hosts=[]))
+
+
+def test_a_wrapper_that_never_reports_is_killed_at_the_wall_timeout(engine, tmp_path):
+    probe = FIXTURES / "challenges" / "probe"
+    copy = tmp_path / "probe"
+    shutil.copytree(probe, copy)
+    toml = copy / "challenge.toml"
+    toml.write_text(toml.read_text().replace('wall_timeout = "20s"', 'wall_timeout = "2s"'))
+    challenge = load_challenge(copy, available())
+    image = ensure_run_image(engine, challenge, BASE_IMAGE)
+    tree = tmp_path / "stops-the-wrapper"
+    tree.mkdir()
+    (tree / "probe_target.py").write_text(
+        "import os, signal, time\nos.kill(os.getppid(), signal.SIGSTOP)\ntime.sleep(1e9)\n"
+    )
+    config = PipelineConfig(intake=_intake_options(), work_root=tmp_path, backoff=0.01)
+    card = _grade(tree, challenge, engine, image, config, tmp_path / "out")
+    assert card.outcome == "timeout"
+    assert card.tests.score == 0
+    assert card.provenance.timings["container"] >= 2 + HOST_GRACE - 1

@@ -1,0 +1,62 @@
+"""Base and run images against the real engine: resolution order, reuse, content-hash tags."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from challenges.load import load_challenge
+from graders.registry import available
+from runner import base_image
+from runner.base_image import ensure_base_image
+from runner.errors import ImageError
+from runner.images import ensure_run_image, image_tag
+from tests.conftest import BASE_IMAGE
+
+pytestmark = pytest.mark.docker
+
+
+def test_a_present_base_image_is_used_as_it_is(engine):
+    assert ensure_base_image(engine, BASE_IMAGE) == engine.images.get(BASE_IMAGE).id
+
+
+def test_a_missing_base_image_that_cannot_be_pulled_or_built_says_how_to_provide_one(
+    engine, monkeypatch
+):
+    monkeypatch.setattr(base_image, "can_debootstrap", lambda: False)
+    # a registry on a loopback port nobody listens on: the pull fails without leaving the host
+    with pytest.raises(ImageError) as raised:
+        ensure_base_image(engine, "127.0.0.1:1/takehome-missing:none")
+    message = str(raised.value)
+    assert "cannot be pulled" in message
+    assert "TAKEHOME_BASE_IMAGE" in message
+
+
+def test_the_run_image_is_built_once_and_reused(engine, kv_store, kv_image):
+    again = ensure_run_image(engine, kv_store, BASE_IMAGE)
+    assert again == kv_image
+    labels = engine.images.get(kv_image.tag).labels
+    assert labels["takehome.challenge"] == "kv-store"
+
+
+def test_the_tag_follows_the_hidden_suite(engine, kv_store, tmp_path):
+    copy = tmp_path / "kv-store"
+    shutil.copytree(kv_store.root, copy)
+    base_id = engine.images.get(BASE_IMAGE).id
+    same = load_challenge(copy, available())
+    assert image_tag(same, base_id) == image_tag(kv_store, base_id)
+    with (copy / "tests" / "test_core.py").open("a") as handle:
+        handle.write("\n# changed\n")
+    changed = load_challenge(copy, available())
+    assert image_tag(changed, base_id) != image_tag(kv_store, base_id)
+
+
+def test_a_failing_setup_step_names_the_challenge_and_the_error(engine, kv_store, tmp_path):
+    copy = tmp_path / "kv-store"
+    shutil.copytree(kv_store.root, copy)
+    toml = copy / "challenge.toml"
+    toml.write_text(toml.read_text().replace("setup = []", 'setup = ["exit 7"]'))
+    with pytest.raises(ImageError) as raised:
+        ensure_run_image(engine, load_challenge(copy, available()), BASE_IMAGE)
+    assert "building the image of kv-store failed" in str(raised.value)
