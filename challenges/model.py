@@ -103,6 +103,11 @@ class ChallengeConfig(Strict):
     allowed_hosts: list[str] = Field(
         default_factory=list, description="Hosts candidates may submit https repository URLs from."
     )
+    network: bool = Field(
+        default=False,
+        description="Submissions are expected to use network libraries (runs never have a "
+        "network); when false, network code is flagged for the reviewer.",
+    )
     image: ImageSpec = Field(default_factory=ImageSpec, description="How the run image is built.")
     limits: Limits = Field(description="Resource limits of one run.")
     tests: TestSuiteSpec = Field(description="The hidden suite.")

@@ -44,7 +44,7 @@ def md_code(value: object) -> str:
 
 
 def points(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+    return "—" if value is None else f"{round(value, 2):g}"
 
 
 def failures_first(results: list[TestEntry]) -> list[TestEntry]:

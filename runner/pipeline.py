@@ -22,6 +22,7 @@ import docker
 
 from challenges.load import Challenge
 from graders.base import Outcome, RunEvidence, Submission
+from graders.static_scan import scan_tree
 from graders.tests import TestsGrader, TestsMeasurement
 from reports.render import write_reports
 from reports.scorecard import Flag, Provenance, Scorecard, SubmissionInfo
@@ -124,6 +125,8 @@ def grade(
             )
             commit = intake.commit
             flags += [Flag(kind="intake", message=text) for text in intake.flags]
+            findings = clock.timed("scan", lambda: scan_tree(intake.tree, challenge.config.network))
+            flags += [Flag(kind="static", message=finding.describe()) for finding in findings]
             evidence = clock.timed(
                 "run", lambda: _run_with_retries(client, image, intake, challenge, config, sub_id)
             )

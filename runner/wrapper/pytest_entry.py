@@ -29,7 +29,7 @@ def main():
         *("--rootdir", config["suite"]),
         *(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")),
         *("-p", "pytest_timeout", "--timeout", str(config["test_timeout"])),
-        *("-s", "-q", "--no-header"),
+        *("-s", "-q", "--no-header", "--tb=short"),
         *("-W", "ignore::pytest.PytestUnknownMarkWarning"),
         config["suite"],
     ]
