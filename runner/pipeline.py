@@ -7,10 +7,8 @@ retried with back-off and, if they persist, recorded as infra errors that carry 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from runner.errors import InfraError, RepoRejected
 from runner.images import LABEL, RunImage
 from runner.intake import Intake, IntakeOptions, new_work_dir, take_in
 from runner.provenance import host_tool_versions
+from runner.reaper import reap_quietly
 from runner.sandbox import run_suite
 
 _T = TypeVar("_T")
@@ -87,10 +86,7 @@ def _run_with_retries(
     config: PipelineConfig,
     sub_id: str,
 ) -> RunEvidence:
-    labels = {
-        f"{LABEL}.submission": sub_id,
-        f"{LABEL}.owner": f"{socket.gethostname()}:{os.getpid()}",
-    }
+    labels = {f"{LABEL}.submission": sub_id}
     delay = config.backoff
     for attempt in range(1, config.run_attempts + 1):
         try:
@@ -99,6 +95,7 @@ def _run_with_retries(
             if attempt == config.run_attempts:
                 raise
             time.sleep(delay)
+            reap_quietly(client)  # a container whose removal failed with the engine
             delay *= 2
     raise AssertionError("unreachable")
 

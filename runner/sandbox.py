@@ -23,6 +23,7 @@ from graders.base import RunEvidence
 from runner.engine import ENGINE_ERRORS
 from runner.errors import InfraError
 from runner.images import HOST_GRACE, LABEL, SUBMISSION, RunImage
+from runner.reaper import mark_active, mark_done, owner_label
 
 NOBODY = "65534:65534"
 LOG_CAP = "2m"
@@ -59,12 +60,13 @@ def container_options(
         "ipc_mode": "private",
         "security_opt": ["no-new-privileges"],
         "cap_drop": ["ALL"],
-        "labels": {LABEL: "run", **labels},
+        "labels": {LABEL: "run", f"{LABEL}.owner": owner_label(), **labels},
         "detach": True,
     }
 
 
 def _remove(container: docker.models.containers.Container) -> None:
+    """Remove the container; if the engine fails, the reaper will (it is no longer active)."""
     try:
         container.remove(force=True, v=True)
     except docker.errors.NotFound:
@@ -73,6 +75,8 @@ def _remove(container: docker.models.containers.Container) -> None:
         raise InfraError(
             f"the Docker engine failed to remove container {container.id}: {error}"
         ) from None
+    finally:
+        mark_done(str(container.id))
 
 
 def run_suite(
@@ -83,6 +87,7 @@ def run_suite(
     deadline = limits.wall_seconds + HOST_GRACE
     try:
         container = client.containers.create(**container_options(image, tree, limits, labels))
+        mark_active(str(container.id))
         started = time.monotonic()
         container.start()
         host_timed_out = False

@@ -11,6 +11,7 @@ from runner.base_image import ensure_base_image
 from runner.check import check_samples, tests_percent
 from runner.engine import connect
 from runner.pipeline import GradeRequest, grade
+from runner.reaper import reap
 from takehome import wiring
 from takehome.errors import EXIT_EXPECTED, run_guarded
 from takehome.schemas import SCHEMAS, schema_json
@@ -172,6 +173,15 @@ def images_build_command(challenge_refs: tuple[str, ...]) -> None:
     for ref in challenge_refs:
         _, image = wiring.engine_and_image(settings, wiring.challenge(ref))
         click.echo(f"run image {image.tag}: {image.id}")
+
+
+@cli.command("gc")
+def gc_command() -> None:
+    """Remove run containers left behind by runs that are no longer alive."""
+    removed = reap(connect(load_settings().docker_timeout))
+    click.echo(
+        f"removed {len(removed)} leftover container(s)" + "".join(f"\n  {n}" for n in removed)
+    )
 
 
 @cli.command("schema")

@@ -10,6 +10,7 @@ from runner.engine import Engine, connect
 from runner.images import RunImage, ensure_run_image
 from runner.intake import IntakeOptions
 from runner.pipeline import PipelineConfig
+from runner.reaper import reap
 from runner.url_policy import UrlPolicy
 from takehome.settings import Settings
 
@@ -29,5 +30,7 @@ def pipeline_config(settings: Settings, loaded: Challenge) -> PipelineConfig:
 
 
 def engine_and_image(settings: Settings, loaded: Challenge) -> tuple[Engine, RunImage]:
+    """The engine (leftovers of dead runs reaped first) and the challenge's run image."""
     client = connect(settings.docker_timeout)
+    reap(client)
     return client, ensure_run_image(client, loaded, settings.base_image)

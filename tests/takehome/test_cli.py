@@ -51,6 +51,7 @@ def _one_error_line(result) -> str:
         ["images"],
         ["images", "build"],
         ["schema"],
+        ["gc"],
     ],
 )
 def test_every_command_has_help(command):
