@@ -14,10 +14,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import git
-
 from runner.errors import RepoRejected
 from runner.export import Caps, copy_directory, extract_tar, tree_hash
+from runner.git_fetch import fetch_commit
 from runner.url_policy import UrlPolicy, check_url
 
 
@@ -59,60 +58,17 @@ def _looks_like_url(source: str) -> bool:
     return "://" in source or "::" in source or source.startswith("git@")
 
 
-def _git(repo: git.Repo, *args: str, timeout: float) -> str:
-    try:
-        output: str = repo.git.execute(
-            [
-                "git",
-                *("-c", "core.hooksPath=/dev/null"),
-                *("-c", "protocol.file.allow=always"),
-                *("-c", "http.followRedirects=false"),
-                *args,
-            ],
-            kill_after_timeout=timeout,
-            with_extended_output=False,
-        )
-        return output
-    except git.GitCommandError as error:
-        stderr = (error.stderr or "").strip().replace("stderr: ", "").strip("' \n")
-        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-        fatal = [line for line in lines if line.startswith("fatal:")]
-        reason = (fatal or lines or [f"git exited with {error.status}"])[0]
-        reason = reason.removeprefix("fatal: ").rstrip(":")
-        if lines and lines[-1] not in (fatal or lines)[0]:
-            reason += f" ({lines[-1]})"  # e.g. "unable to connect ... (errno=Connection refused)"
-        raise RepoRejected(reason) from None
-
-
 def _fetch_and_export(
     location: str, ref: str | None, work: Path, options: IntakeOptions, protocols: str, shown: str
 ) -> tuple[str, list[str]]:
     scratch = work / "git"
     home = work / "home"
     home.mkdir(parents=True)
-    repo = git.Repo.init(scratch, bare=True)
-    repo.git.update_environment(**_git_env(home, protocols))
-    started = time.monotonic()
+    env = _git_env(home, protocols)
     try:
-        _git(
-            repo,
-            "fetch",
-            "--quiet",
-            "--depth=1",
-            "--no-tags",
-            "--no-recurse-submodules",
-            "--end-of-options",
-            location,
-            ref or "HEAD",
-            timeout=options.timeout,
-        )
+        commit = fetch_commit(location, ref, scratch, env, options.timeout, options.caps.max_bytes)
     except RepoRejected as error:
-        if time.monotonic() - started >= options.timeout:
-            raise RepoRejected(f"{shown}: fetching took longer than {options.timeout:g}s") from None
-        if ref is None and "remote ref HEAD" in str(error):
-            raise RepoRejected(f"{shown}: the repository has no commits") from None
         raise RepoRejected(f"{shown}: {error}") from None
-    commit = _git(repo, "rev-parse", "FETCH_HEAD^{commit}", timeout=30).strip()
     tree = work / "tree"
     tree.mkdir()
     process = subprocess.Popen(
@@ -127,7 +83,7 @@ def _fetch_and_export(
             commit,
         ],
         stdout=subprocess.PIPE,
-        env=_git_env(home, protocols),
+        env=env,
     )
     assert process.stdout is not None
     try:

@@ -523,3 +523,60 @@ def test_a_server_that_never_answers_hits_the_time_cap(silent_server, work):
     message = rejected(url, work, trusted_hosts=[f"127.0.0.1:{silent_server}"], timeout=1.0)
     assert time.monotonic() - started < 15
     assert message == f"{url}: fetching took longer than 1s"
+
+
+@pytest.fixture
+def trickling_server() -> Iterator[int]:
+    """A listener on 127.0.0.1 that answers every connection one byte at a time, forever."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def trickle(connection: socket.socket) -> None:
+        with connection:
+            try:
+                connection.sendall(b"0fff")  # a 4 KB pkt-line, then its payload a byte at a time
+                while not stop.is_set():
+                    connection.sendall(b"a")
+                    time.sleep(0.2)
+            except OSError:
+                return
+
+    def serve() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            threading.Thread(target=trickle, args=(connection,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(server.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        server.close()
+
+
+def test_a_server_that_trickles_bytes_hits_the_time_cap(trickling_server, work):
+    url = f"git://127.0.0.1:{trickling_server}/candidate"
+    started = time.monotonic()
+    message = rejected(url, work, trusted_hosts=[f"127.0.0.1:{trickling_server}"], timeout=1.5)
+    assert time.monotonic() - started < 6
+    assert message == f"{url}: fetching took longer than 1.5s"
+
+
+def test_a_huge_repository_is_cut_off_while_it_is_fetched(git_daemon, make_repo, work):
+    repo = make_repo({"README.md": "small\n"})
+    (repo / "blob.bin").write_bytes(os.urandom(64 * 1024 * 1024))
+    git(repo, "add", "blob.bin")
+    git(repo, "commit", "-q", "-m", "64 MB of noise")
+    shutil.move(repo, git_daemon.base / "huge")
+    caps = Caps(max_bytes=4 * 1024 * 1024)
+    message = rejected(git_daemon.url("huge"), work, trusted_hosts=git_daemon.trusted, caps=caps)
+    assert message == f"{git_daemon.url('huge')}: the repository is larger than 4 MB"
+    assert sum(f.stat().st_size for f in work.rglob("*") if f.is_file()) < 64 * 1024 * 1024
