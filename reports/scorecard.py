@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from challenges.errors import TakehomeError
+from challenges.load import format_validation_error
 from graders.base import Outcome
 from graders.tests import TestStatus
 
@@ -136,3 +139,21 @@ class Scorecard(_Model):
     criteria: list[Row] = Field(description="One row per rubric criterion, in rubric order.")
     flags: list[Flag] = Field(description="Findings for the reviewer.")
     provenance: Provenance = Field(description="What it takes to reproduce this grade.")
+
+
+class ScorecardError(TakehomeError):
+    """A scorecard file is missing, not JSON, or not a valid scorecard."""
+
+
+def load_scorecard(path: Path) -> Scorecard:
+    """Read a ``scorecard.json``; errors name the file and the field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScorecardError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScorecardError(f"{path}: cannot be read: {error}") from None
+    try:
+        return Scorecard.model_validate_json(text)
+    except ValidationError as error:
+        raise ScorecardError(format_validation_error(str(path), error)) from None

@@ -25,7 +25,7 @@ from graders.tests import TestsGrader, TestsMeasurement
 from reports.render import write_reports
 from reports.scorecard import Flag, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard, unrun_measurement
-from runner.engine import engine_version
+from runner.engine import ENGINE_ERRORS, engine_version
 from runner.errors import InfraError, RepoRejected
 from runner.images import LABEL, RunImage
 from runner.intake import Intake, IntakeOptions, new_work_dir, take_in
@@ -141,22 +141,43 @@ def grade(
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    tool_versions = {**host_tool_versions(), "engine": engine_version(client)}
+    if evidence is not None:
+        clock.timings["container"] = evidence.seconds
+    return record(request, sub_id, image, measurement, commit, flags, clock.timings,
+                  _engine_version(client), out_dir)  # fmt: skip
+
+
+def _engine_version(client: docker.DockerClient) -> str:
+    try:
+        return engine_version(client)
+    except ENGINE_ERRORS:
+        return "unreachable"
+
+
+def record(
+    request: GradeRequest,
+    sub_id: str,
+    image: RunImage,
+    measurement: TestsMeasurement,
+    commit: str,
+    flags: list[Flag],
+    timings: dict[str, float],
+    engine: str,
+    out_dir: Path,
+) -> Graded:
+    """Score a measurement, stamp its provenance and write the reports."""
+    challenge = request.challenge
+    tool_versions = {**host_tool_versions(), "engine": engine}
     if measurement.pytest_version:
         tool_versions["pytest"] = measurement.pytest_version
     if measurement.python_version:
         tool_versions["python"] = measurement.python_version
     provenance = Provenance(
-        commit=commit,
-        image_id=image.id,
-        suite_hash=challenge.suite_hash,
-        rubric_version=challenge.rubric.version,
-        challenge_version=challenge.config.version,
-        tool_versions=tool_versions,
-        timings={**clock.timings, **({"container": evidence.seconds} if evidence else {})},
+        commit=commit, image_id=image.id, suite_hash=challenge.suite_hash,
+        rubric_version=challenge.rubric.version, challenge_version=challenge.config.version,
+        tool_versions=tool_versions, timings=timings,
         graded_at=datetime.now(UTC).replace(microsecond=0),
-    )
+    )  # fmt: skip
     info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit=commit)
     scorecard = build_scorecard(challenge, info, measurement, provenance, flags)
-    reports = write_reports(scorecard, out_dir / sub_id)
-    return Graded(scorecard=scorecard, reports=reports)
+    return Graded(scorecard=scorecard, reports=write_reports(scorecard, out_dir / sub_id))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from reports.scorecard import Scorecard
+from reports.candidate import candidate_view
+from reports.scorecard import Scorecard, load_scorecard
 from runner.base_image import ensure_base_image
 from runner.check import check_samples, tests_percent
 from runner.engine import connect
@@ -173,6 +174,21 @@ def images_build_command(challenge_refs: tuple[str, ...]) -> None:
     for ref in challenge_refs:
         _, image = wiring.engine_and_image(settings, wiring.challenge(ref))
         click.echo(f"run image {image.tag}: {image.id}")
+
+
+@cli.command("feedback")
+@click.argument("scorecard_path", metavar="SCORECARD", type=click.Path(path_type=Path))
+@click.option(
+    "--challenge",
+    "challenge_ref",
+    required=True,
+    metavar="SLUG_OR_DIR",
+    help="The challenge the scorecard belongs to (its feedback policy applies).",
+)
+def feedback_command(scorecard_path: Path, challenge_ref: str) -> None:
+    """Print what the candidate may see of SCORECARD under the challenge's feedback policy."""
+    view = candidate_view(load_scorecard(scorecard_path), wiring.challenge(challenge_ref))
+    click.echo(view.model_dump_json(indent=2))
 
 
 @cli.command("gc")

@@ -52,6 +52,7 @@ def _one_error_line(result) -> str:
         ["images", "build"],
         ["schema"],
         ["gc"],
+        ["feedback"],
     ],
 )
 def test_every_command_has_help(command):

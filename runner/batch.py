@@ -1,0 +1,67 @@
+"""Grading many submissions in parallel slots; every submission ends with a scorecard.
+
+Slots are threads: each one spends its time waiting on the engine, and the heavy work runs in
+the containers, each held to its own CPU quota. A bug in one submission's grading is recorded
+as that submission's infra error (never a score) and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import docker
+
+from challenges.load import Challenge
+from graders.base import Outcome
+from reports.scoring import unrun_measurement
+from runner.images import RunImage
+from runner.pipeline import Graded, GradeRequest, PipelineConfig, grade, record, submission_id
+
+log = logging.getLogger(__name__)
+
+
+def default_slots(challenge: Challenge) -> int:
+    """Cores divided by the challenge's CPU quota, at least one."""
+    return max(1, int((os.cpu_count() or 1) // challenge.config.limits.cpus))
+
+
+def _internal_error(
+    request: GradeRequest, image: RunImage, out_dir: Path, error: Exception
+) -> Graded:
+    reason = f"internal error while grading ({error.__class__.__name__}); not the candidate's fault"
+    measurement = unrun_measurement(request.challenge, Outcome.INFRA_ERROR, reason)
+    sub_id = request.submission_id or submission_id(request.source)
+    return record(request, sub_id, image, measurement, "unknown", [], {}, "unknown", out_dir)
+
+
+def grade_batch(
+    requests: Sequence[GradeRequest],
+    client: docker.DockerClient,
+    image: RunImage,
+    config: PipelineConfig,
+    out_dir: Path,
+    slots: int,
+    on_graded: Callable[[Graded], None] | None = None,
+) -> list[Graded]:
+    """Grade ``requests`` with ``slots`` in parallel; results in the order of ``requests``."""
+
+    def one(request: GradeRequest) -> Graded:
+        try:
+            return grade(request, client, image, config, out_dir)
+        except Exception as error:  # one submission's bug must not sink the batch
+            log.exception("grading %s failed", request.source)
+            return _internal_error(request, image, out_dir, error)
+
+    results: dict[int, Graded] = {}
+    with ThreadPoolExecutor(max_workers=max(1, slots), thread_name_prefix="slot") as pool:
+        futures = {pool.submit(one, request): index for index, request in enumerate(requests)}
+        for future in as_completed(futures):
+            graded = future.result()
+            results[futures[future]] = graded
+            if on_graded is not None:
+                on_graded(graded)
+    return [results[index] for index in range(len(requests))]
