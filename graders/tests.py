@@ -170,15 +170,15 @@ def _outcome(reading: _Reading, run: RunEvidence, results: list[TestResult]) -> 
         error = reading.collect_errors[0]
         detail = first_line(error.message.splitlines()[-1] if error.message else "")
         return Outcome.CRASH, f"the hidden suite could not import the submission: {detail}"
+    if run.oom_killed or (report.returncode == -9 and not report.wall_timed_out):
+        return Outcome.MEMORY_LIMIT, "the run was killed at the memory limit"
+    if report.wall_timed_out or run.host_timed_out:
+        return Outcome.TIMEOUT, "the run was stopped at the wall timeout"
     if reading.collected is None:
         return Outcome.NO_REPORT, (
             f"the test process exited with code {report.returncode} before reporting any test"
         )
     statuses = {result.status for result in results}
-    if run.oom_killed or (report.returncode == -9 and not report.wall_timed_out):
-        return Outcome.MEMORY_LIMIT, "the run was killed at the memory limit"
-    if report.wall_timed_out or run.host_timed_out:
-        return Outcome.TIMEOUT, "the run was stopped at the wall timeout"
     if TestStatus.TIMEOUT in statuses:
         count = sum(r.status is TestStatus.TIMEOUT for r in results)
         return Outcome.TIMEOUT, f"{count} test(s) hit the per-test timeout"

@@ -26,7 +26,7 @@ from runner.images import HOST_GRACE, LABEL, SUBMISSION, RunImage
 from runner.reaper import mark_active, mark_done, owner_label
 
 NOBODY = "65534:65534"
-LOG_CAP = "2m"
+LOG_CAP = "4m"
 STDOUT_CAP = 4 * 1024 * 1024
 
 

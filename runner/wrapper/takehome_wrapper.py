@@ -16,7 +16,7 @@ import threading
 import time
 
 CONFIG = "/opt/takehome/config.json"
-EVENTS_CAP = 8 * 1024 * 1024
+EVENTS_CAP = 1536 * 1024  # must fit, with the rest of the report, in the log cap
 OUTPUT_KEEP = 8 * 1024
 MARKER = "TAKEHOME-REPORT-V1 "
 
@@ -87,7 +87,7 @@ class Events:
     def _parse(self, line):
         try:
             event = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # junk, or a nesting bomb
             self.bad_lines += 1
             return
         if isinstance(event, dict):

@@ -1,0 +1,130 @@
+"""Hostile submissions as real git repositories, graded through the real pipeline and engine.
+
+Every test here also checks the host: no run container left on the engine, no process of
+the sandbox user left running, nothing new in the host's temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from challenges.load import Challenge, load_challenge
+from graders.registry import available
+from reports.scorecard import Scorecard
+from runner.engine import Engine
+from runner.images import RunImage, ensure_run_image
+from runner.intake import IntakeOptions
+from runner.pipeline import GradeRequest, PipelineConfig, grade
+from runner.url_policy import UrlPolicy
+from tests.conftest import BASE_IMAGE, _our_containers, git
+
+SANDBOX_UID = 65534
+WALL_SECONDS = 8
+
+Grade = Callable[..., Scorecard]
+
+
+@pytest.fixture(scope="session")
+def short_kv(tmp_path_factory: pytest.TempPathFactory, kv_store: Challenge) -> Challenge:
+    """kv-store with an 8 s wall timeout, so that attacks that hang cost seconds, not minutes."""
+    copy = tmp_path_factory.mktemp("short") / "kv-store"
+    shutil.copytree(kv_store.root, copy)
+    toml = copy / "challenge.toml"
+    toml.write_text(
+        toml.read_text().replace('wall_timeout = "30s"', f'wall_timeout = "{WALL_SECONDS}s"')
+    )
+    return load_challenge(copy, available())
+
+
+@pytest.fixture(scope="session")
+def short_image(engine: Engine, short_kv: Challenge) -> RunImage:
+    return ensure_run_image(engine, short_kv, BASE_IMAGE)
+
+
+def _sandbox_processes() -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        uid_line = next((line for line in status.splitlines() if line.startswith("Uid:")), "")
+        if uid_line.split()[1:2] == [str(SANDBOX_UID)]:
+            found.append(f"{entry.name}: {status.splitlines()[0]}")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def host_untouched(engine: Engine) -> Iterator[None]:
+    """The host after an attack: no container, no sandbox process, nothing new in /tmp."""
+    temp = Path(tempfile.gettempdir())
+    before = {p.name for p in temp.iterdir()}
+    assert _our_containers(engine) == []
+    yield
+    assert _our_containers(engine) == [], "a run container was left behind"
+    assert _sandbox_processes() == [], "a process of the sandbox user is still running"
+    new = {p.name for p in temp.iterdir()} - before
+    assert {n for n in new if not n.startswith(("pytest-", "takehome-crash"))} == set()
+
+
+@pytest.fixture
+def hostile_repo(tmp_path: Path, kv_store: Challenge) -> Callable[..., Path]:
+    """A git repository: the challenge's ``base`` code, then a commit planting ``files``."""
+
+    def make(files: dict[str, str | bytes], base: str = "solution", name: str = "hostile") -> Path:
+        repo = tmp_path / name
+        shutil.copytree(kv_store.root / base, repo)
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "honest start")
+        for relative, content in files.items():
+            path = repo / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "the attack")
+        return repo
+
+    return make
+
+
+@pytest.fixture
+def security_config(tmp_path: Path) -> PipelineConfig:
+    work = tmp_path / "work"
+    work.mkdir()
+    return PipelineConfig(
+        intake=IntakeOptions(policy=UrlPolicy(allowed_hosts=["github.com"])),
+        work_root=work,
+        backoff=0.1,
+    )
+
+
+@pytest.fixture
+def grade_with(engine: Engine, security_config: PipelineConfig, tmp_path: Path) -> Grade:
+    """Grade ``source`` against ``challenge`` with ``image``; check the work area is cleaned."""
+
+    def run(
+        source: Path | str, challenge: Challenge, image: RunImage, **kwargs: object
+    ) -> Scorecard:
+        card = grade(
+            GradeRequest(source=str(source), challenge=challenge, **kwargs),  # type: ignore[arg-type]
+            engine,
+            image,
+            security_config,
+            tmp_path / "out",
+        ).scorecard
+        assert os.listdir(security_config.work_root) == [], "the exported tree was not removed"
+        return card
+
+    return run
