@@ -109,7 +109,10 @@ Row = Annotated[AutoRow | HumanRow, Field(discriminator="kind")]
 
 
 class Flag(_Model):
-    kind: str = Field(description="tamper | intake | run: where the finding comes from.")
+    kind: str = Field(
+        description="Where the finding comes from: intake, static (scan of the tree), tamper "
+        "(integrity of the run's report) or infra (an engine failure that was retried)."
+    )
     message: str = Field(description="The finding, for the reviewer.")
 
 

@@ -85,15 +85,18 @@ def _run_with_retries(
     challenge: Challenge,
     config: PipelineConfig,
     sub_id: str,
+    flags: list[Flag],
 ) -> RunEvidence:
+    """Run the suite, retrying engine failures with back-off; each retry leaves a flag."""
     labels = {f"{LABEL}.submission": sub_id}
     delay = config.backoff
     for attempt in range(1, config.run_attempts + 1):
         try:
             return run_suite(client, image, intake.tree, challenge.config.limits, labels)
-        except InfraError:
+        except InfraError as error:
             if attempt == config.run_attempts:
                 raise
+            flags.append(Flag(kind="infra", message=f"attempt {attempt} failed, retried: {error}"))
             time.sleep(delay)
             reap_quietly(client)  # a container whose removal failed with the engine
             delay *= 2
@@ -125,7 +128,8 @@ def grade(
             findings = clock.timed("scan", lambda: scan_tree(intake.tree, challenge.config.network))
             flags += [Flag(kind="static", message=finding.describe()) for finding in findings]
             evidence = clock.timed(
-                "run", lambda: _run_with_retries(client, image, intake, challenge, config, sub_id)
+                "run",
+                lambda: _run_with_retries(client, image, intake, challenge, config, sub_id, flags),
             )
             measurement: TestsMeasurement = clock.timed(
                 "measure",
