@@ -92,6 +92,24 @@ class TestSuiteSpec(Strict):
         return value
 
 
+DEFAULT_LINT_RULES = ["E", "F", "W", "B", "SIM", "UP", "C4", "RET", "PIE"]
+
+
+class MeasureSpec(Strict):
+    lint_select: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_LINT_RULES),
+        description="ruff rule codes or prefixes the lint grader checks (the grader's own set; "
+        "the candidate's configuration is never read).",
+    )
+    complexity_threshold: int = Field(
+        default=10, ge=1, description="Cyclomatic complexity above which a function is a hotspot."
+    )
+    late_policy: Literal["last_in_window", "head"] = Field(
+        default="last_in_window",
+        description="Which commit is graded when commits come after the time window.",
+    )
+
+
 class ChallengeConfig(Strict):
     schema_version: Literal[1] = Field(description="Version of this file format.")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="Slug, e.g. kv-store.")
@@ -110,4 +128,7 @@ class ChallengeConfig(Strict):
     )
     image: ImageSpec = Field(default_factory=ImageSpec, description="How the run image is built.")
     limits: Limits = Field(description="Resource limits of one run.")
+    measure: MeasureSpec = Field(
+        default_factory=MeasureSpec, description="How lint, complexity and history are measured."
+    )
     tests: TestSuiteSpec = Field(description="The hidden suite.")

@@ -14,6 +14,34 @@ RUBRIC_SCHEMA_VERSION = 1
 Source = Literal["tests", "lint", "complexity", "history", "similarity"]
 """Measurements a rubric row can be scored from or show as evidence."""
 
+METRICS: dict[str, frozenset[str]] = {
+    "lint": frozenset({"findings", "errors", "per_kloc", "added_findings"}),
+    "complexity": frozenset({"mean_cc", "max_cc", "over_threshold", "min_mi", "mean_mi", "lloc"}),
+    "history": frozenset(
+        {"commits", "late_commits", "span_hours", "single_commit", "largest_commit_share"}
+    ),
+    "similarity": frozenset({"max_similarity"}),
+}
+"""What each measuring grader reports, by the names thresholds use."""
+MAX_LEVEL = 4
+
+
+class Threshold(Strict):
+    level: int = Field(ge=2, le=MAX_LEVEL, description="Level given when the bound holds.")
+    max: float | None = Field(default=None, description="Holds when the metric is <= max.")
+    min: float | None = Field(default=None, description="Holds when the metric is >= min.")
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Threshold:
+        if (self.max is None) == (self.min is None):
+            raise ValueError("give exactly one of max or min")
+        return self
+
+    def holds(self, value: float) -> bool:
+        if self.max is not None:
+            return value <= self.max
+        return self.min is not None and value >= self.min
+
 
 class TestSelector(Strict):
     __test__ = False
@@ -51,13 +79,49 @@ class AutoCriterion(Strict):
         default_factory=dict,
         description="For source=tests: weight per test function name (default 1).",
     )
+    metric: str | None = Field(
+        default=None, description="For measuring sources: the measurement thresholds apply to."
+    )
+    thresholds: list[Threshold] = Field(
+        default_factory=list,
+        description="For measuring sources: level per bound, best level first; else level 1.",
+    )
 
     @model_validator(mode="after")
-    def _weights_positive(self) -> AutoCriterion:
+    def _consistent(self) -> AutoCriterion:
         for name, weight in self.weights.items():
             if weight <= 0:
                 raise ValueError(f"weight of {name!r} must be positive")
+        if self.source == "tests":
+            if self.metric is not None or self.thresholds:
+                raise ValueError("a tests row is scored by its tests: no metric or thresholds")
+            return self
+        if self.select is not None or self.weights:
+            raise ValueError(f"select and weights are for tests rows, not {self.source}")
+        known = METRICS[self.source]
+        if self.metric not in known:
+            raise ValueError(
+                f"metric {self.metric!r} is not one of {self.source}'s: {', '.join(sorted(known))}"
+            )
+        self._check_thresholds()
         return self
+
+    def _check_thresholds(self) -> None:
+        if not self.thresholds:
+            raise ValueError("a measured row needs thresholds")
+        levels = [threshold.level for threshold in self.thresholds]
+        if levels != sorted(set(levels), reverse=True):
+            raise ValueError("threshold levels must be distinct, best (highest) first")
+        if len({threshold.max is None for threshold in self.thresholds}) > 1:
+            raise ValueError("thresholds must all use max, or all use min")
+        bounds = [t.max if t.max is not None else t.min for t in self.thresholds]
+        ascending = self.thresholds[0].max is not None
+        if bounds != sorted(bounds, reverse=not ascending):  # type: ignore[type-var]
+            raise ValueError("threshold bounds must loosen as the level goes down")
+
+    def level_for(self, value: float) -> int:
+        """The first level whose bound holds, else 1."""
+        return next((t.level for t in self.thresholds if t.holds(value)), 1)
 
 
 class Level(Strict):

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from graders.tests import TestStatus
-from reports.scorecard import AutoRow, HumanRow, Scorecard, TestEntry
+from reports.scorecard import AutoRow, HumanRow, Rating, Scorecard, TestEntry
 
 TEMPLATES = Path(__file__).parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -51,6 +51,20 @@ def failures_first(results: list[TestEntry]) -> list[TestEntry]:
     return sorted(results, key=lambda entry: (_STATUS_ORDER[entry.status], entry.node_id))
 
 
+def ratings_for(card: Scorecard, row_id: str) -> list[tuple[str, Rating]]:
+    """Each reviewer's rating of one row, for the finalized report."""
+    return [
+        (review.reviewer, rating)
+        for review in card.reviews
+        for rating in review.ratings
+        if rating.row == row_id
+    ]
+
+
+def disputed(card: Scorecard) -> set[str]:
+    return {d.row for d in card.decision.disagreements} if card.decision else set()
+
+
 def _environment(autoescape: bool) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -61,7 +75,9 @@ def _environment(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters.update(md=md_escape, md_code=md_code, points=points)
-    environment.globals.update(failures_first=failures_first)
+    environment.globals.update(
+        failures_first=failures_first, ratings_for=ratings_for, disputed=disputed
+    )
     environment.tests.update(
         auto=lambda row: isinstance(row, AutoRow), human=lambda row: isinstance(row, HumanRow)
     )
@@ -85,7 +101,8 @@ def render_json(scorecard: Scorecard) -> str:
     return scorecard.model_dump_json(indent=2) + "\n"
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file, then a rename)."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -110,6 +127,6 @@ def write_reports(scorecard: Scorecard, directory: Path) -> dict[str, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, text in rendered.items():
-        _write_atomically(directory / name, text)
+        write_text_atomically(directory / name, text)
         paths[name] = directory / name
     return paths

@@ -127,6 +127,44 @@ class Provenance(_Model):
     graded_at: datetime = Field(description="When grading finished (UTC).")
 
 
+class Rating(_Model):
+    row: str = Field(description="Human rubric row id.")
+    level: int | None = Field(description="Level 1-4, for rows with levels.")
+    items: list[str] | None = Field(description="Checklist item ids earned, for checklist rows.")
+    justification: str = Field(min_length=1, description="Why, in the reviewer's words.")
+
+
+class Review(_Model):
+    reviewer: str = Field(
+        min_length=1,
+        description="Who rated (never shown to other reviewers before they submit their own).",
+    )
+    submitted_at: datetime = Field(description="When the ratings were submitted (UTC).")
+    ratings: list[Rating] = Field(description="One rating per human row.")
+
+
+class Recommendation(StrEnum):
+    STRONG_NO = "strong_no"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"
+
+
+class Disagreement(_Model):
+    row: str = Field(description="Human row the reviewers disagree on.")
+    levels: dict[str, int] = Field(description="Level given by each reviewer.")
+
+
+class Decision(_Model):
+    recommendation: Recommendation = Field(description="The overall recommendation.")
+    reason: str = Field(min_length=1, description="Why.")
+    decided_by: str = Field(min_length=1, description="Who finalized the scorecard.")
+    decided_at: datetime = Field(description="When (UTC).")
+    disagreements: list[Disagreement] = Field(
+        description="Rows whose levels differ by two or more: for the debrief."
+    )
+
+
 class Scorecard(_Model):
     schema_version: Literal[1] = Field(description="Version of the scorecard format.")
     submission: SubmissionInfo = Field(description="What was graded.")
@@ -142,6 +180,13 @@ class Scorecard(_Model):
     criteria: list[Row] = Field(description="One row per rubric criterion, in rubric order.")
     flags: list[Flag] = Field(description="Findings for the reviewer.")
     provenance: Provenance = Field(description="What it takes to reproduce this grade.")
+    reviews: list[Review] = Field(
+        default_factory=list, description="Each reviewer's independent ratings, once finalized."
+    )
+    decision: Decision | None = Field(default=None, description="Set when finalized.")
+    blind: bool = Field(
+        default=False, description="Identity of the candidate removed from this scorecard."
+    )
 
 
 class ScorecardError(TakehomeError):

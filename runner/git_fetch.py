@@ -84,12 +84,14 @@ def fetch_commit(
     env: dict[str, str],
     timeout: float,
     max_bytes: int,
+    depth: int = 1,
 ) -> str:
-    """Fetch ``ref`` (default: the remote's HEAD) at depth 1 and return its commit SHA."""
+    """Fetch ``ref`` (default: the remote's HEAD) with up to ``depth`` commits of history;
+    return its commit SHA."""
     subprocess.run(["git", "init", "--quiet", "--bare", str(git_dir)], env=env, check=True)
     try:
         run_git(
-            ["fetch", "--quiet", "--depth=1", "--no-tags", "--no-recurse-submodules",
+            ["fetch", "--quiet", f"--depth={depth}", "--no-tags", "--no-recurse-submodules",
              "--end-of-options", location, ref or "HEAD"],
             git_dir, env, timeout, max_bytes,
         )  # fmt: skip

@@ -11,6 +11,7 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,12 @@ class IntakeOptions:
     """Local paths are for staff (the CLI); candidate-facing entry points turn this off."""
     caps: Caps = field(default_factory=Caps)
     timeout: float = 120.0
+    history_depth: int = 500
+    """Commits fetched behind the head, for the history grader and the time window."""
+
+
+Chooser = Callable[[Path, str], tuple[str, list[str]]]
+"""Given the fetched repository and its head, the commit to grade and notes on the choice."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class Intake:
     ref: str | None
     flags: list[str]
     seconds: float
+    git_dir: Path | None
+    """Our bare copy of the fetched history (None for a plain directory)."""
 
 
 def _git_env(home: Path, protocols: str) -> dict[str, str]:
@@ -59,16 +68,28 @@ def _looks_like_url(source: str) -> bool:
 
 
 def _fetch_and_export(
-    location: str, ref: str | None, work: Path, options: IntakeOptions, protocols: str, shown: str
+    location: str,
+    ref: str | None,
+    work: Path,
+    options: IntakeOptions,
+    protocols: str,
+    shown: str,
+    choose: Chooser | None,
 ) -> tuple[str, list[str]]:
     scratch = work / "git"
     home = work / "home"
     home.mkdir(parents=True)
     env = _git_env(home, protocols)
     try:
-        commit = fetch_commit(location, ref, scratch, env, options.timeout, options.caps.max_bytes)
+        commit = fetch_commit(
+            location, ref, scratch, env, options.timeout, options.caps.max_bytes,
+            depth=options.history_depth,
+        )  # fmt: skip
     except RepoRejected as error:
         raise RepoRejected(f"{shown}: {error}") from None
+    notes: list[str] = []
+    if choose is not None:
+        commit, notes = choose(scratch, commit)
     tree = work / "tree"
     tree.mkdir()
     process = subprocess.Popen(
@@ -88,22 +109,30 @@ def _fetch_and_export(
     assert process.stdout is not None
     try:
         stats = extract_tar(process.stdout, tree, options.caps)
+        while process.stdout.read(65536):  # tar's trailing padding: else git dies of SIGPIPE
+            pass
     finally:
         process.stdout.close()
         returncode = process.wait(timeout=options.timeout)
     if returncode != 0:
         raise RepoRejected(f"{shown}: git archive of {commit} failed (exit {returncode})")
     flags = [f"symlink leaving the tree was not exported: {name}" for name in stats.dropped_links]
-    return commit, flags
+    return commit, notes + flags
 
 
-def take_in(source: str, ref: str | None, work: Path, options: IntakeOptions) -> Intake:
-    """Export ``source`` at ``ref`` (default branch head) under ``work``; raise RepoRejected."""
+def take_in(
+    source: str, ref: str | None, work: Path, options: IntakeOptions, choose: Chooser | None = None
+) -> Intake:
+    """Export ``source`` at ``ref`` (default branch head) under ``work``; raise RepoRejected.
+
+    ``choose`` may pick another commit of the fetched history to grade (the time window).
+    """
     started = time.monotonic()
+    git_dir: Path | None = work / "git"
     if _looks_like_url(source):
         url = check_url(source, options.policy)
         protocols = "https:http:git"
-        commit, flags = _fetch_and_export(url, ref, work, options, protocols, source)
+        commit, flags = _fetch_and_export(url, ref, work, options, protocols, source, choose)
     else:
         if not options.allow_local:
             raise RepoRejected(f"{source}: local paths are accepted from staff only")
@@ -112,12 +141,13 @@ def take_in(source: str, ref: str | None, work: Path, options: IntakeOptions) ->
             raise RepoRejected(f"{source}: no such directory")
         path = path.resolve()
         if (path / ".git").exists() or path.suffix == ".git":
-            commit, flags = _fetch_and_export(str(path), ref, work, options, "file", source)
+            commit, flags = _fetch_and_export(str(path), ref, work, options, "file", source, choose)
         else:
             if ref is not None:
                 raise RepoRejected(
                     f"{source}: --ref needs a git repository, this is a plain directory"
                 )
+            git_dir = None
             tree = work / "tree"
             stats = copy_directory(path, tree, options.caps)
             commit = tree_hash(tree)
@@ -129,6 +159,7 @@ def take_in(source: str, ref: str | None, work: Path, options: IntakeOptions) ->
         ref=ref,
         flags=flags,
         seconds=time.monotonic() - started,
+        git_dir=git_dir,
     )
 
 

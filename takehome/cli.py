@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from reports.candidate import candidate_view
-from reports.scorecard import Scorecard, load_scorecard
+from reports.review import ReviewError, build_review, finalize, load_ratings, submit_review
+from reports.scorecard import Recommendation, Scorecard, load_scorecard
 from runner.base_image import ensure_base_image
 from runner.check import check_samples, tests_percent
 from runner.engine import connect
@@ -15,6 +16,7 @@ from runner.pipeline import GradeRequest, grade
 from runner.reaper import reap
 from takehome import wiring
 from takehome.errors import EXIT_EXPECTED, run_guarded
+from takehome.prompts import prompt_ratings
 from takehome.schemas import SCHEMAS, schema_json
 from takehome.settings import load_settings
 
@@ -174,6 +176,70 @@ def images_build_command(challenge_refs: tuple[str, ...]) -> None:
     for ref in challenge_refs:
         _, image = wiring.engine_and_image(settings, wiring.challenge(ref))
         click.echo(f"run image {image.tag}: {image.id}")
+
+
+@cli.command("review")
+@click.argument("scorecard_path", metavar="SCORECARD", type=click.Path(path_type=Path))
+@click.option("--reviewer", required=True, help="Your name, as stored with your ratings.")
+def review_command(scorecard_path: Path, reviewer: str) -> None:
+    """Rate the human rows of SCORECARD in the terminal: question, anchors, evidence, then a
+    level (or checklist items) and a justification for each row."""
+    card = load_scorecard(scorecard_path)
+    ratings = prompt_ratings(card)
+    stored = submit_review(scorecard_path, build_review(card, reviewer, ratings, "your ratings"))
+    click.echo(f"ratings of {reviewer} stored in {stored}")
+
+
+@cli.group("scorecard")
+def scorecard_group() -> None:
+    """Complete and finalize scorecards."""
+
+
+@scorecard_group.command("complete")
+@click.argument("scorecard_path", metavar="SCORECARD", type=click.Path(path_type=Path))
+@click.option("--reviewer", required=True, help="Your name, as stored with your ratings.")
+@click.option(
+    "--ratings",
+    "ratings_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="YAML or JSON: {ratings: {ROW: {level: N, justification: TEXT}}}.",
+)
+def complete_command(scorecard_path: Path, reviewer: str, ratings_path: Path) -> None:
+    """Store one reviewer's ratings of SCORECARD from a file."""
+    card = load_scorecard(scorecard_path)
+    ratings = load_ratings(ratings_path)
+    if ratings.reviewer not in (None, reviewer):
+        raise ReviewError(f"{ratings_path}: reviewer: the file is {ratings.reviewer!r}'s, "
+                          f"not {reviewer!r}'s")  # fmt: skip
+    review = build_review(card, reviewer, ratings.ratings, str(ratings_path))
+    stored = submit_review(scorecard_path, review)
+    click.echo(f"ratings of {reviewer} stored in {stored}")
+
+
+@scorecard_group.command("finalize")
+@click.argument("scorecard_path", metavar="SCORECARD", type=click.Path(path_type=Path))
+@click.option(
+    "--recommendation",
+    required=True,
+    type=click.Choice([r.value for r in Recommendation]),
+    help="Overall recommendation.",
+)
+@click.option("--reason", required=True, help="Why, in a sentence.")
+@click.option("--by", "decided_by", required=True, help="Who decides (the hiring manager).")
+def finalize_command(
+    scorecard_path: Path, recommendation: str, reason: str, decided_by: str
+) -> None:
+    """Merge the stored reviews (median level per row), flag disagreements of two levels or
+    more, total the score, record the recommendation and mark the scorecard complete."""
+    card = finalize(scorecard_path, Recommendation(recommendation), reason, decided_by)
+    decision = card.decision
+    assert decision is not None
+    click.echo(
+        f"{card.submission.id}: complete, {card.score:g}/{card.max_score:g} points, "
+        f"{decision.recommendation.value}; {len(card.reviews)} review(s), "
+        f"{len(decision.disagreements)} disagreement(s) to debrief"
+    )
 
 
 @cli.command("feedback")

@@ -196,7 +196,13 @@ def test_unknown_grader_name_coverage(kv_copy: Path, replace_in: Edit) -> None:
 
 def test_source_that_is_not_installed_is_an_error(kv_copy: Path, replace_in: Edit) -> None:
     rubric = kv_copy / "rubric.toml"
-    replace_in(rubric, 'title = "Thread safety"\nsource = "tests"', 'title = "T"\nsource = "lint"')
+    replace_in(
+        rubric,
+        'title = "Thread safety"\nsource = "tests"\npoints = 10\n'
+        'select = { marker = "concurrency" }\nweights = { test_concurrent_incr_is_atomic = 2 }',
+        'title = "T"\nsource = "lint"\npoints = 10\nmetric = "per_kloc"\n'
+        "thresholds = [{ level = 4, max = 5 }]",
+    )
     message = _error(kv_copy, {"tests"})
     assert message == (
         f"{rubric.resolve()}: criteria.concurrency: grader 'lint' is not available "

@@ -62,17 +62,31 @@ def _sandbox_processes() -> list[str]:
     return found
 
 
+def _sandbox_files(*roots: Path) -> list[str]:
+    """Files owned by the sandbox user: only a run could have written them."""
+    found = []
+    for root in roots:
+        for base, dirs, files in os.walk(root, followlinks=False):
+            for name in [*dirs, *files]:
+                path = Path(base) / name
+                try:
+                    if path.lstat().st_uid == SANDBOX_UID:
+                        found.append(str(path))
+                except OSError:
+                    continue
+            if base == str(root) and root == Path(tempfile.gettempdir()):
+                dirs[:] = []  # the top of /tmp only: other programs own what is below
+    return found
+
+
 @pytest.fixture(autouse=True)
-def host_untouched(engine: Engine) -> Iterator[None]:
-    """The host after an attack: no container, no sandbox process, nothing new in /tmp."""
-    temp = Path(tempfile.gettempdir())
-    before = {p.name for p in temp.iterdir()}
+def host_untouched(engine: Engine, tmp_path: Path) -> Iterator[None]:
+    """The host after an attack: no container, no sandbox process, no file the sandbox wrote."""
     assert _our_containers(engine) == []
     yield
     assert _our_containers(engine) == [], "a run container was left behind"
     assert _sandbox_processes() == [], "a process of the sandbox user is still running"
-    new = {p.name for p in temp.iterdir()} - before
-    assert {n for n in new if not n.startswith(("pytest-", "takehome-crash"))} == set()
+    assert _sandbox_files(Path(tempfile.gettempdir()), tmp_path) == [], "the sandbox wrote here"
 
 
 @pytest.fixture

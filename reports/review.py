@@ -1,0 +1,198 @@
+"""Completing a scorecard: independent reviews, then one merge into the final grade.
+
+Each reviewer's ratings are stored on their own, beside the scorecard, and nobody sees the
+others' before submitting: that is what makes the ratings independent. Finalizing merges them
+(median level per row, disagreements of two levels or more kept for the debrief), computes
+the total and records the decision. Every rejection names the row and the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from challenges.errors import TakehomeError
+from challenges.load import format_validation_error
+from challenges.rubric import MAX_LEVEL
+from reports.render import write_reports, write_text_atomically
+from reports.scorecard import (
+    Decision,
+    Disagreement,
+    HumanRow,
+    Rating,
+    Recommendation,
+    Review,
+    Scorecard,
+    Status,
+    load_scorecard,
+)
+
+REVIEWS_DIR = "reviews"
+_REVIEWER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+DISAGREEMENT_LEVELS = 2
+
+
+class ReviewError(TakehomeError):
+    """A rating, a review or a finalization is refused."""
+
+
+class RatingInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: int | None = Field(default=None, description="Level 1-4 (rows with levels).")
+    items: list[str] | None = Field(default=None, description="Checklist item ids earned.")
+    justification: str = Field(default="", description="Why, in a sentence or two.")
+
+
+class RatingsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reviewer: str | None = Field(default=None, description="Must match --reviewer when given.")
+    ratings: dict[str, RatingInput] = Field(description="Rating per human row id.")
+
+
+def load_ratings(path: Path) -> RatingsFile:
+    """A ratings file in YAML (.yaml/.yml) or JSON; errors name the file and the field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ReviewError(f"{path}: cannot be read: {error.strerror or error}") from None
+    try:
+        data = yaml.safe_load(text) if path.suffix in {".yaml", ".yml"} else json.loads(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as error:
+        raise ReviewError(f"{path}: not valid {path.suffix.lstrip('.').upper()}: "
+                          f"{' '.join(str(error).split())}") from None  # fmt: skip
+    try:
+        return RatingsFile.model_validate(data)
+    except ValidationError as error:
+        raise ReviewError(format_validation_error(str(path), error)) from None
+
+
+def _human_rows(card: Scorecard) -> dict[str, HumanRow]:
+    return {row.id: row for row in card.criteria if isinstance(row, HumanRow)}
+
+
+def _rating(row: HumanRow, given: RatingInput, where: str) -> Rating:
+    if not given.justification.strip():
+        raise ReviewError(f"{where}: {row.id}: a justification is required")
+    if row.levels:
+        if given.level is None or given.items is not None:
+            raise ReviewError(f"{where}: {row.id}: rate this row with a level from 1 to 4")
+        if not 1 <= given.level <= MAX_LEVEL:
+            raise ReviewError(f"{where}: {row.id}: level {given.level} is out of range 1-4")
+    else:
+        if given.items is None or given.level is not None:
+            raise ReviewError(f"{where}: {row.id}: rate this checklist row with items")
+        known = {item.id for item in row.items}
+        if unknown := sorted(set(given.items) - known):
+            raise ReviewError(f"{where}: {row.id}: unknown checklist item {unknown[0]!r}")
+    return Rating(row=row.id, level=given.level, items=given.items,
+                  justification=given.justification.strip())  # fmt: skip
+
+
+def build_review(
+    card: Scorecard, reviewer: str, ratings: dict[str, RatingInput], where: str
+) -> Review:
+    """Check ``ratings`` against the scorecard's human rows; every row rated, nothing else."""
+    if not _REVIEWER.match(reviewer):
+        raise ReviewError(f"{reviewer!r}: a reviewer name is letters, digits, '.', '_' or '-'")
+    rows = _human_rows(card)
+    if unknown := sorted(set(ratings) - set(rows)):
+        raise ReviewError(f"{where}: {unknown[0]}: not a human row of this scorecard "
+                          f"(rows: {', '.join(rows)})")  # fmt: skip
+    if missing := [row_id for row_id in rows if row_id not in ratings]:
+        raise ReviewError(f"{where}: {missing[0]}: not rated (every human row needs a rating)")
+    return Review(
+        reviewer=reviewer,
+        submitted_at=datetime.now(UTC).replace(microsecond=0),
+        ratings=[_rating(rows[row_id], ratings[row_id], where) for row_id in rows],
+    )
+
+
+def _reviews_dir(scorecard_path: Path) -> Path:
+    return scorecard_path.parent / REVIEWS_DIR
+
+
+def _check_open(card: Scorecard, scorecard_path: Path) -> None:
+    if not card.outcome.scored:
+        raise ReviewError(f"{scorecard_path}: a {card.outcome.value} scorecard has no grade to "
+                          "complete; grade the submission again")  # fmt: skip
+    if card.status is Status.COMPLETE:
+        raise ReviewError(f"{scorecard_path}: the scorecard is already complete")
+
+
+def submit_review(scorecard_path: Path, review: Review) -> Path:
+    """Store one reviewer's ratings on their own; a second submission is refused."""
+    card = load_scorecard(scorecard_path)
+    _check_open(card, scorecard_path)
+    target = _reviews_dir(scorecard_path) / f"{review.reviewer}.json"
+    if target.exists():
+        raise ReviewError(f"{review.reviewer} has already rated this scorecard ({target})")
+    target.parent.mkdir(exist_ok=True)
+    write_text_atomically(target, review.model_dump_json(indent=2) + "\n")
+    return target
+
+
+def load_reviews(scorecard_path: Path) -> list[Review]:
+    reviews = []
+    for path in sorted(_reviews_dir(scorecard_path).glob("*.json")):
+        try:
+            reviews.append(Review.model_validate_json(path.read_text(encoding="utf-8")))
+        except ValidationError as error:
+            raise ReviewError(format_validation_error(str(path), error)) from None
+    return reviews
+
+
+def _merge_row(row: HumanRow, reviews: list[Review]) -> tuple[HumanRow, Disagreement | None]:
+    ratings = {r.reviewer: next(x for x in r.ratings if x.row == row.id) for r in reviews}
+    if row.levels:
+        levels = {name: rating.level or 1 for name, rating in ratings.items()}
+        level = int(statistics.median_low(levels.values()))
+        score = round(row.max_score * level / MAX_LEVEL, 2)
+        spread = max(levels.values()) - min(levels.values())
+        disagreement = (
+            Disagreement(row=row.id, levels=levels) if spread >= DISAGREEMENT_LEVELS else None
+        )
+        return row.model_copy(update={"level": level, "score": score}), disagreement
+    worth = {item.id: item.points for item in row.items}
+    sums = [sum(worth[i] for i in rating.items or []) for rating in ratings.values()]
+    return row.model_copy(update={"score": round(statistics.median_low(sums), 2)}), None
+
+
+def finalize(
+    scorecard_path: Path, recommendation: Recommendation, reason: str, decided_by: str
+) -> Scorecard:
+    """Merge the stored reviews into the scorecard, total it, record the decision, re-render."""
+    card = load_scorecard(scorecard_path)
+    _check_open(card, scorecard_path)
+    reviews = load_reviews(scorecard_path)
+    if not reviews:
+        raise ReviewError(
+            f"{scorecard_path}: no reviews yet (takehome review / scorecard complete)"
+        )
+    if not reason.strip():
+        raise ReviewError("a reason for the recommendation is required")
+    rows, disagreements = [], []
+    for row in card.criteria:
+        if isinstance(row, HumanRow):
+            row, disagreement = _merge_row(row, reviews)
+            disagreements += [disagreement] if disagreement else []
+        rows.append(row)
+    total = round(
+        (card.auto_score or 0.0) + sum(r.score or 0.0 for r in rows if r.kind == "human"), 2
+    )
+    final = card.model_copy(update={
+        "criteria": rows, "reviews": reviews, "status": Status.COMPLETE, "score": total,
+        "decision": Decision(
+            recommendation=recommendation, reason=reason.strip(), decided_by=decided_by,
+            decided_at=datetime.now(UTC).replace(microsecond=0), disagreements=disagreements,
+        ),
+    })  # fmt: skip
+    write_reports(final, scorecard_path.parent)
+    return final
