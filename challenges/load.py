@@ -52,11 +52,32 @@ class Challenge:
         return sorted(set().union(*(case.markers for case in self.tests)))
 
 
-def format_validation_error(source: str, error: ValidationError) -> str:
+def _location(loc: tuple[int | str, ...], data: object) -> str:
+    """A field path readers recognise: list items by their ``id`` when they have one, and
+    without pydantic's union tags (``criteria.organisation``, not ``criteria.7.human``)."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            node = node[part]
+            named = node.get("id") if isinstance(node, dict) else None
+            parts.append(str(named) if isinstance(named, str) and named else str(part))
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+            parts.append(str(part))
+        elif isinstance(node, dict) and part in {"auto", "human"}:
+            continue  # the discriminator's tag, not a field
+        else:
+            node = None
+            parts.append(str(part))
+    return ".".join(parts) or "(top level)"
+
+
+def format_validation_error(source: str, error: ValidationError, data: object = None) -> str:
     """``file: field.path: message`` for the first few problems, on one line."""
     problems = []
     for detail in error.errors()[:3]:
-        location = ".".join(str(part) for part in detail["loc"]) or "(top level)"
+        location = _location(detail["loc"], data)
         message = str(detail["msg"]).removeprefix("Value error, ")
         problems.append(f"{location}: {message}")
     more = len(error.errors()) - len(problems)
@@ -75,7 +96,7 @@ def load_toml_model(path: Path, model: type[_Model]) -> _Model:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise ChallengeError(format_validation_error(str(path), error)) from None
+        raise ChallengeError(format_validation_error(str(path), error, data)) from None
 
 
 def resolve_challenge_dir(slug_or_dir: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
@@ -50,11 +51,23 @@ class RunEvidence(StrictModel):
 
 @dataclass(frozen=True)
 class Submission:
-    """Everything a grader may look at: the exported tree and, after the run, its evidence."""
+    """Everything a grader may look at: the exported tree, the fetched history and, after the
+    run, its evidence."""
 
     challenge: Challenge
     tree: Path
     run: RunEvidence | None
+    git_dir: Path | None = None
+    commit: str | None = None
+    window_start: datetime | None = None
+    deadline: datetime | None = None
+    push_time: datetime | None = None
+
+    @property
+    def starter(self) -> Path | None:
+        """The challenge's starter code: not the candidate's work, so deltas are against it."""
+        starter = self.challenge.root / "starter"
+        return starter if starter.is_dir() else None
 
 
 class Grader(Protocol):
@@ -65,8 +78,9 @@ class Grader(Protocol):
         """The ``source`` name rubric rows use."""
         ...
 
-    def measure(self, submission: Submission) -> BaseModel:
-        """Measure without ever executing candidate code on the host."""
+    def measure(self, submission: Submission) -> BaseModel | None:
+        """Measure without ever executing candidate code on the host (None: nothing to measure,
+        such as the history of a plain directory)."""
         ...
 
 

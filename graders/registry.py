@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from graders.base import Grader
+from graders.measuring import ComplexityGrader, HistoryGrader, LintGrader
 from graders.tests import TestsGrader
 
-GRADERS: dict[str, Grader] = {grader.name: grader for grader in (TestsGrader(),)}
+GRADERS: dict[str, Grader] = {
+    grader.name: grader
+    for grader in (TestsGrader(), LintGrader(), ComplexityGrader(), HistoryGrader())
+}
 
 
 def available() -> list[str]:

@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from challenges.errors import TakehomeError
 from challenges.load import format_validation_error
 from graders.base import Outcome
+from graders.complexity import ComplexityMeasurement
+from graders.history import HistoryMeasurement
+from graders.lint import LintMeasurement
 from graders.tests import TestStatus
 
 SCORECARD_SCHEMA_VERSION = 1
@@ -165,6 +168,20 @@ class Decision(_Model):
     )
 
 
+class Measurements(_Model):
+    lint: LintMeasurement | None = Field(default=None, description="ruff, the grader's rules.")
+    complexity: ComplexityMeasurement | None = Field(default=None, description="radon.")
+    history: HistoryMeasurement | None = Field(
+        default=None, description="git history; null for a plain directory."
+    )
+
+    def metric(self, source: str, name: str) -> float | None:
+        """One figure a rubric threshold reads, or None when that source was not measured."""
+        measured = {"lint": self.lint, "complexity": self.complexity, "history": self.history}
+        found = measured.get(source)
+        return None if found is None else found.metrics().get(name)
+
+
 class Scorecard(_Model):
     schema_version: Literal[1] = Field(description="Version of the scorecard format.")
     submission: SubmissionInfo = Field(description="What was graded.")
@@ -180,6 +197,9 @@ class Scorecard(_Model):
     criteria: list[Row] = Field(description="One row per rubric criterion, in rubric order.")
     flags: list[Flag] = Field(description="Findings for the reviewer.")
     provenance: Provenance = Field(description="What it takes to reproduce this grade.")
+    measurements: Measurements = Field(
+        default_factory=Measurements, description="Lint, complexity and history, as evidence."
+    )
     reviews: list[Review] = Field(
         default_factory=list, description="Each reviewer's independent ratings, once finalized."
     )

@@ -8,7 +8,7 @@ candidate's (infra error, rejected repository) carries no score at all rather th
 from __future__ import annotations
 
 from challenges.load import Challenge
-from challenges.rubric import AutoCriterion, HumanCriterion
+from challenges.rubric import MAX_LEVEL, AutoCriterion, HumanCriterion
 from graders.base import Outcome
 from graders.tests import TestResult, TestsMeasurement, TestStatus, not_run_results
 from reports.scorecard import (
@@ -19,6 +19,7 @@ from reports.scorecard import (
     Flag,
     HumanRow,
     LevelAnchor,
+    Measurements,
     Provenance,
     Row,
     Scorecard,
@@ -69,6 +70,27 @@ def _entries(challenge: Challenge, results: list[TestResult], outcome: Outcome) 
     return entries
 
 
+def _measured_row(
+    criterion: AutoCriterion, measurements: Measurements, outcome: Outcome
+) -> AutoRow:
+    """A row scored by thresholds on a measurement: level first, then points = level / 4."""
+    metric = criterion.metric or ""
+    value = measurements.metric(criterion.source, metric) if outcome.scored else None
+    if value is None:
+        level, score = None, None
+        detail = f"{criterion.source} was not measured" + (
+            "" if outcome.scored else f" ({outcome.value.replace('_', ' ')})"
+        )
+    else:
+        level = criterion.level_for(value)
+        score = round(criterion.points * level / MAX_LEVEL, 2)
+        detail = f"{metric} = {value:.4g}: level {level} of {MAX_LEVEL}"
+    return AutoRow(
+        kind="auto", id=criterion.id, title=criterion.title, source=criterion.source,
+        score=score, max_score=criterion.points, level=level, detail=detail,
+    )  # fmt: skip
+
+
 def _auto_row(criterion: AutoCriterion, entries: list[TestEntry], outcome: Outcome) -> AutoRow:
     mine = [entry for entry in entries if entry.group == criterion.id]
     passed = sum(entry.status is TestStatus.PASSED for entry in mine)
@@ -103,10 +125,14 @@ def _human_row(criterion: HumanCriterion) -> HumanRow:
     )
 
 
-def _rows(challenge: Challenge, entries: list[TestEntry], outcome: Outcome) -> list[Row]:
+def _rows(
+    challenge: Challenge, entries: list[TestEntry], outcome: Outcome, measurements: Measurements
+) -> list[Row]:
     rows: list[Row] = []
     for criterion in challenge.rubric.criteria:
-        if isinstance(criterion, AutoCriterion):
+        if isinstance(criterion, AutoCriterion) and criterion.source != "tests":
+            rows.append(_measured_row(criterion, measurements, outcome))
+        elif isinstance(criterion, AutoCriterion):
             rows.append(_auto_row(criterion, entries, outcome))
         else:
             rows.append(_human_row(criterion))
@@ -119,11 +145,13 @@ def build_scorecard(
     measurement: TestsMeasurement,
     provenance: Provenance,
     flags: list[Flag],
+    measurements: Measurements | None = None,
 ) -> Scorecard:
     """The partial scorecard of a graded (or ungradable) submission."""
     outcome = measurement.outcome
+    measurements = measurements or Measurements()
     entries = _entries(challenge, measurement.results, outcome)
-    rows = _rows(challenge, entries, outcome)
+    rows = _rows(challenge, entries, outcome, measurements)
     auto_rows = [row for row in rows if isinstance(row, AutoRow)]
     human_rows = [row for row in rows if isinstance(row, HumanRow)]
     auto_max = sum(row.max_score for row in auto_rows)
@@ -159,6 +187,7 @@ def build_scorecard(
         criteria=rows,
         flags=[*flags, *(Flag(kind="tamper", message=text) for text in measurement.flags)],
         provenance=provenance,
+        measurements=measurements,
     )
 
 

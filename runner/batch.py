@@ -17,9 +17,11 @@ import docker
 
 from challenges.load import Challenge
 from graders.base import Outcome
+from reports.scorecard import SubmissionInfo
 from reports.scoring import unrun_measurement
 from runner.images import RunImage
-from runner.pipeline import Graded, GradeRequest, PipelineConfig, grade, record, submission_id
+from runner.pipeline import GradeRequest, PipelineConfig, grade, submission_id
+from runner.recording import Gathered, Graded, record
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,8 @@ def _internal_error(
     reason = f"internal error while grading ({error.__class__.__name__}); not the candidate's fault"
     measurement = unrun_measurement(request.challenge, Outcome.INFRA_ERROR, reason)
     sub_id = request.submission_id or submission_id(request.source)
-    return record(request, sub_id, image, measurement, "unknown", [], {}, "unknown", out_dir)
+    info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit="unknown")
+    return record(request.challenge, info, image, measurement, Gathered(), "unknown", out_dir)
 
 
 def grade_batch(

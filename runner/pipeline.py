@@ -11,26 +11,29 @@ import re
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
 import docker
 
 from challenges.load import Challenge
+from challenges.units import parse_duration
 from graders.base import Outcome, RunEvidence, Submission
+from graders.history import TimeWindow, choose_commit
+from graders.identity import identity_tokens
+from graders.registry import GRADERS
 from graders.static_scan import scan_tree
 from graders.tests import TestsGrader, TestsMeasurement
-from reports.render import write_reports
-from reports.scorecard import Flag, Provenance, Scorecard, SubmissionInfo
-from reports.scoring import build_scorecard, unrun_measurement
+from reports.scorecard import Flag, Measurements, SubmissionInfo
+from reports.scoring import unrun_measurement
 from runner.engine import ENGINE_ERRORS, engine_version
 from runner.errors import InfraError, RepoRejected
 from runner.images import LABEL, RunImage
-from runner.intake import Intake, IntakeOptions, new_work_dir, take_in
-from runner.provenance import host_tool_versions
+from runner.intake import Chooser, Intake, IntakeOptions, new_work_dir, take_in
 from runner.reaper import reap_quietly
+from runner.recording import Gathered, Graded, record
 from runner.sandbox import run_suite
 
 _T = TypeVar("_T")
@@ -44,6 +47,8 @@ class PipelineConfig:
     run_attempts: int = 3
     backoff: float = 1.0
     """Seconds before the first retry of an infra error; doubled each time."""
+    blind: bool = False
+    """Remove the candidate's identity from everything reviewers see."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,13 @@ class GradeRequest:
     challenge: Challenge
     ref: str | None = None
     submission_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Graded:
-    scorecard: Scorecard
-    reports: dict[str, Path]
+    window_start: datetime | None = None
+    """When the candidate opened the invitation; None: the first commit's date."""
+    deadline: datetime | None = None
+    push_time: datetime | None = None
+    """When our server saw the push (webhooks); commit dates alone can be forged."""
+    candidate_names: tuple[str, ...] = ()
+    """Names from the roster, removed in blind review along with what the repository tells."""
 
 
 @dataclass
@@ -103,6 +109,71 @@ def _run_with_retries(
     raise AssertionError("unreachable")
 
 
+def _chooser(request: GradeRequest) -> Chooser | None:
+    """The time window picks the commit unless the ref was pinned by hand."""
+    if request.ref is not None:
+        return None
+    challenge = request.challenge
+    window = TimeWindow(
+        start=request.window_start,
+        length_seconds=parse_duration(challenge.config.time_window),
+        deadline=request.deadline,
+    )
+    policy = challenge.config.measure.late_policy
+    return lambda git_dir, head: choose_commit(git_dir, head, window, policy)
+
+
+def _measure(submission: Submission) -> Measurements:
+    """Lint, complexity and history; a grader that fails is ours to fix, not the candidate's."""
+    measured = {}
+    for name in ("lint", "complexity", "history"):
+        try:
+            measured[name] = GRADERS[name].measure(submission)
+        except Exception as error:  # a grader bug or a tool crash: retryable, never charged
+            raise InfraError(f"the {name} grader failed: {error}") from error
+    return Measurements.model_validate(measured)
+
+
+def _gather(
+    request: GradeRequest,
+    client: docker.DockerClient,
+    image: RunImage,
+    config: PipelineConfig,
+    work: Path,
+    gathered: Gathered,
+    sub_id: str,
+) -> TestsMeasurement:
+    """Every stage up to the measured run; what it learns goes into ``gathered`` as it goes,
+    so a later failure still leaves the commit, the flags and the measurements."""
+    challenge, clock = request.challenge, _Clock(gathered.timings)
+    intake = clock.timed(
+        "intake",
+        lambda: take_in(request.source, request.ref, work, config.intake, _chooser(request)),
+    )
+    gathered.commit = intake.commit
+    gathered.flags += [Flag(kind="intake", message=text) for text in intake.flags]
+    findings = clock.timed("scan", lambda: scan_tree(intake.tree, challenge.config.network))
+    gathered.flags += [Flag(kind="static", message=finding.describe()) for finding in findings]
+    submission = Submission(challenge, intake.tree, None, intake.git_dir, intake.commit,
+                            request.window_start, request.deadline, request.push_time)  # fmt: skip
+    gathered.measurements = clock.timed("measure", lambda: _measure(submission))
+    if gathered.measurements.history is not None:
+        gathered.flags += [Flag(kind="history", message=note)
+                           for note in gathered.measurements.history.flags()]  # fmt: skip
+    if config.blind:
+        authors = [(c.author_name, c.author_email)
+                   for c in (gathered.measurements.history.commits
+                             if gathered.measurements.history else [])]  # fmt: skip
+        gathered.identity = identity_tokens(request.source, authors, intake.tree,
+                                            request.candidate_names)  # fmt: skip
+    evidence = clock.timed(
+        "run",
+        lambda: _run_with_retries(client, image, intake, challenge, config, sub_id, gathered.flags),
+    )
+    gathered.timings["container"] = evidence.seconds
+    return clock.timed("tests", lambda: TestsGrader().measure(replace(submission, run=evidence)))
+
+
 def grade(
     request: GradeRequest,
     client: docker.DockerClient,
@@ -113,42 +184,19 @@ def grade(
     """Grade one submission and write its reports under ``out_dir/<submission id>/``."""
     challenge = request.challenge
     sub_id = request.submission_id or submission_id(request.source)
-    clock = _Clock()
+    gathered = Gathered(identity=[] if config.blind else None)
     work = new_work_dir(config.work_root)
-    commit = "unknown"
-    flags: list[Flag] = []
-    evidence: RunEvidence | None = None
     try:
-        try:
-            intake = clock.timed(
-                "intake", lambda: take_in(request.source, request.ref, work, config.intake)
-            )
-            commit = intake.commit
-            flags += [Flag(kind="intake", message=text) for text in intake.flags]
-            findings = clock.timed("scan", lambda: scan_tree(intake.tree, challenge.config.network))
-            flags += [Flag(kind="static", message=finding.describe()) for finding in findings]
-            evidence = clock.timed(
-                "run",
-                lambda: _run_with_retries(client, image, intake, challenge, config, sub_id, flags),
-            )
-            measurement: TestsMeasurement = clock.timed(
-                "measure",
-                lambda: TestsGrader().measure(Submission(challenge, intake.tree, evidence)),
-            )
-        except RepoRejected as error:
-            measurement = unrun_measurement(challenge, Outcome.REPO_REJECTED, str(error))
-        except InfraError as error:
-            measurement = unrun_measurement(
-                challenge,
-                Outcome.INFRA_ERROR,
-                f"{error} (after {config.run_attempts} attempts; not the candidate's fault)",
-            )
+        tests = _gather(request, client, image, config, work, gathered, sub_id)
+    except RepoRejected as error:
+        tests = unrun_measurement(challenge, Outcome.REPO_REJECTED, str(error))
+    except InfraError as error:
+        reason = f"{error} (after {config.run_attempts} attempts; not the candidate's fault)"
+        tests = unrun_measurement(challenge, Outcome.INFRA_ERROR, reason)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if evidence is not None:
-        clock.timings["container"] = evidence.seconds
-    return record(request, sub_id, image, measurement, commit, flags, clock.timings,
-                  _engine_version(client), out_dir)  # fmt: skip
+    info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit=gathered.commit)
+    return record(challenge, info, image, tests, gathered, _engine_version(client), out_dir)
 
 
 def _engine_version(client: docker.DockerClient) -> str:
@@ -156,32 +204,3 @@ def _engine_version(client: docker.DockerClient) -> str:
         return engine_version(client)
     except ENGINE_ERRORS:
         return "unreachable"
-
-
-def record(
-    request: GradeRequest,
-    sub_id: str,
-    image: RunImage,
-    measurement: TestsMeasurement,
-    commit: str,
-    flags: list[Flag],
-    timings: dict[str, float],
-    engine: str,
-    out_dir: Path,
-) -> Graded:
-    """Score a measurement, stamp its provenance and write the reports."""
-    challenge = request.challenge
-    tool_versions = {**host_tool_versions(), "engine": engine}
-    if measurement.pytest_version:
-        tool_versions["pytest"] = measurement.pytest_version
-    if measurement.python_version:
-        tool_versions["python"] = measurement.python_version
-    provenance = Provenance(
-        commit=commit, image_id=image.id, suite_hash=challenge.suite_hash,
-        rubric_version=challenge.rubric.version, challenge_version=challenge.config.version,
-        tool_versions=tool_versions, timings=timings,
-        graded_at=datetime.now(UTC).replace(microsecond=0),
-    )  # fmt: skip
-    info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit=commit)
-    scorecard = build_scorecard(challenge, info, measurement, provenance, flags)
-    return Graded(scorecard=scorecard, reports=write_reports(scorecard, out_dir / sub_id))

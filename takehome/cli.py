@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from reports.candidate import candidate_view
+from reports.exports import cohort_csv, gradescope_results
+from reports.render import write_text_atomically
 from reports.review import ReviewError, build_review, finalize, load_ratings, submit_review
 from reports.scorecard import Recommendation, Scorecard, load_scorecard
 from runner.base_image import ensure_base_image
@@ -21,6 +25,14 @@ from takehome.schemas import SCHEMAS, schema_json
 from takehome.settings import load_settings
 
 UNGRADED = {"repo_rejected", "infra_error"}
+DATE_FORMATS = ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A time from the command line; without an offset it is taken as UTC."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,6 +68,23 @@ def cli() -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the scorecard JSON instead of a summary."
 )
+@click.option(
+    "--blind/--no-blind",
+    default=None,
+    help="Remove the candidate's identity from the reports (default: TAKEHOME_BLIND).",
+)
+@click.option(
+    "--started-at",
+    type=click.DateTime(DATE_FORMATS),
+    default=None,
+    help="When the candidate started, ISO 8601 (default: the first commit's date).",
+)
+@click.option(
+    "--deadline",
+    type=click.DateTime(DATE_FORMATS),
+    default=None,
+    help="Hard deadline, ISO 8601; the window ends at the earlier of the two.",
+)
 def grade_command(
     submission: str,
     challenge_ref: str,
@@ -63,6 +92,9 @@ def grade_command(
     out_dir: Path,
     submission_id: str | None,
     as_json: bool,
+    blind: bool | None,
+    started_at: datetime | None,
+    deadline: datetime | None,
 ) -> None:
     """Grade SUBMISSION (a directory, a git repository or a git URL) and write its reports.
 
@@ -72,13 +104,12 @@ def grade_command(
     settings = load_settings()
     challenge = wiring.challenge(challenge_ref)
     client, image = wiring.engine_and_image(settings, challenge)
-    graded = grade(
-        GradeRequest(source=submission, challenge=challenge, ref=ref, submission_id=submission_id),
-        client,
-        image,
-        wiring.pipeline_config(settings, challenge),
-        out_dir,
-    )
+    request = GradeRequest(
+        source=submission, challenge=challenge, ref=ref, submission_id=submission_id,
+        window_start=_utc(started_at), deadline=_utc(deadline),
+    )  # fmt: skip
+    graded = grade(request, client, image, wiring.pipeline_config(settings, challenge, blind),
+                   out_dir)  # fmt: skip
     card = graded.scorecard
     where = graded.reports["report.html"].parent
     if card.outcome.value in UNGRADED:
@@ -240,6 +271,61 @@ def finalize_command(
         f"{decision.recommendation.value}; {len(card.reviews)} review(s), "
         f"{len(decision.disagreements)} disagreement(s) to debrief"
     )
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Export scorecards to other tools."""
+
+
+@export_group.command("gradescope")
+@click.argument("scorecard_path", metavar="SCORECARD", type=click.Path(path_type=Path))
+@click.option(
+    "--challenge",
+    "challenge_ref",
+    required=True,
+    metavar="SLUG_OR_DIR",
+    help="The challenge the scorecard belongs to.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write results.json here instead of printing it.",
+)
+def export_gradescope_command(
+    scorecard_path: Path, challenge_ref: str, out_path: Path | None
+) -> None:
+    """Gradescope autograder results.json of SCORECARD (hidden tests stay hidden)."""
+    results = gradescope_results(load_scorecard(scorecard_path), wiring.challenge(challenge_ref))
+    _emit(json.dumps(results, indent=2) + "\n", out_path)
+
+
+@export_group.command("csv")
+@click.argument(
+    "scorecard_paths",
+    metavar="SCORECARD...",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path),
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the CSV here instead of printing it.",
+)
+def export_csv_command(scorecard_paths: tuple[Path, ...], out_path: Path | None) -> None:
+    """One CSV row per scorecard, one column per rubric row."""
+    _emit(cohort_csv([load_scorecard(path) for path in scorecard_paths]), out_path)
+
+
+def _emit(text: str, out_path: Path | None) -> None:
+    if out_path is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomically(out_path, text)
+        click.echo(f"wrote {out_path}")
 
 
 @cli.command("feedback")

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     work_dir: Path | None = Field(default=None, description="Scratch space for exported trees.")
     docker_timeout: float = Field(default=60.0, description="Seconds for one engine API call.")
     fetch_timeout: float = Field(default=120.0, description="Seconds for fetching a repository.")
+    blind: bool = Field(
+        default=False, description="Blind review: the candidate's identity removed from reports."
+    )
 
     @field_validator("trusted_git_hosts", mode="before")
     @classmethod

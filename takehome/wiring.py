@@ -19,13 +19,17 @@ def challenge(slug_or_dir: str | Path) -> Challenge:
     return load_challenge(slug_or_dir, available())
 
 
-def pipeline_config(settings: Settings, loaded: Challenge) -> PipelineConfig:
+def pipeline_config(
+    settings: Settings, loaded: Challenge, blind: bool | None = None
+) -> PipelineConfig:
+    """``blind`` from the command line wins over the setting."""
     policy = UrlPolicy(
         allowed_hosts=loaded.config.allowed_hosts, trusted_hosts=settings.trusted_git_hosts
     )
     return PipelineConfig(
         intake=IntakeOptions(policy=policy, allow_local=True, timeout=settings.fetch_timeout),
         work_root=settings.work_dir,
+        blind=settings.blind if blind is None else blind,
     )
 
 

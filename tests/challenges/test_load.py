@@ -190,7 +190,7 @@ def test_unknown_grader_name_coverage(kv_copy: Path, replace_in: Edit) -> None:
     )
     message = _error(kv_copy)
     assert message.startswith(f"{rubric.resolve()}: ")
-    assert "criteria.4.auto.source" in message
+    assert "criteria.concurrency.source" in message
     assert "'tests'" in message  # says what is allowed
 
 
@@ -214,11 +214,11 @@ def test_evidence_that_is_not_installed_is_an_error(kv_copy: Path, replace_in: E
     rubric = kv_copy / "rubric.toml"
     replace_in(
         rubric,
-        'points = 7\nevidence = ["tests"]',
-        'points = 7\nevidence = ["tests", "history"]',
+        'points = 5\nevidence = ["tests", "lint", "complexity"]',
+        'points = 5\nevidence = ["tests", "lint", "complexity", "similarity"]',
     )
-    message = _error(kv_copy, {"tests"})
-    assert "criteria.organisation: grader 'history' is not available" in message
+    message = _error(kv_copy, {"tests", "lint", "complexity", "history"})
+    assert "criteria.organisation: grader 'similarity' is not available" in message
 
 
 def test_selector_matching_no_test_is_an_error(kv_copy: Path, replace_in: Edit) -> None:
@@ -244,7 +244,7 @@ def test_selector_with_marker_and_keyword_is_an_error(kv_copy: Path, replace_in:
         'select = { marker = "ttl", keyword = "ttl" }',
     )
     message = _error(kv_copy)
-    assert "criteria.1.auto.select" in message
+    assert "criteria.ttl.select" in message
     assert "give exactly one of marker or keyword" in message
 
 
@@ -295,7 +295,7 @@ def test_human_row_with_three_levels_is_an_error(kv_copy: Path) -> None:
     rubric = kv_copy / "rubric.toml"
     _drop_level_four_of_organisation(rubric)
     message = _error(kv_copy)
-    assert message.startswith(f"{rubric.resolve()}: criteria.5.human: ")
+    assert message.startswith(f"{rubric.resolve()}: criteria.organisation: ")
     assert "levels must be exactly 1, 2, 3 and 4, each once" in message
 
 
@@ -303,12 +303,14 @@ def test_human_row_with_levels_and_items_is_an_error(kv_copy: Path, replace_in: 
     rubric = kv_copy / "rubric.toml"
     replace_in(
         rubric,
-        'question = "How well-organised is the code?"\npoints = 7\nevidence = ["tests"]\n',
-        'question = "How well-organised is the code?"\npoints = 7\nevidence = ["tests"]\n'
-        '[[criteria.items]]\nid = "small_functions"\ntext = "Functions are short"\npoints = 7\n',
+        'question = "How well-organised is the code?"\npoints = 5\n'
+        'evidence = ["tests", "lint", "complexity"]\n',
+        'question = "How well-organised is the code?"\npoints = 5\n'
+        'evidence = ["tests", "lint", "complexity"]\n'
+        '[[criteria.items]]\nid = "small_functions"\ntext = "Functions are short"\npoints = 5\n',
     )
     message = _error(kv_copy)
-    assert message.startswith(f"{rubric.resolve()}: criteria.5.human: ")
+    assert message.startswith(f"{rubric.resolve()}: criteria.organisation: ")
     assert "give either four levels or checklist items, not both or neither" in message
 
 

@@ -16,7 +16,7 @@ def test_tests_grader_is_installed_under_its_source_name() -> None:
 
 
 def test_bundled_challenge_relies_only_on_installed_graders(kv_store: Challenge) -> None:
-    assert sources(kv_store) == {"tests"}
+    assert sources(kv_store) == {"tests", "lint", "complexity", "history"}
     assert sources(kv_store) <= set(available())
 
 

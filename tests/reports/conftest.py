@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from challenges.load import Challenge
 from graders.base import Outcome
+from graders.complexity import measure_complexity
+from graders.history import CommitInfo, HistoryMeasurement
+from graders.lint import measure_lint
 from graders.tests import TestResult, TestsMeasurement, TestStatus
-from reports.scorecard import Flag, Provenance, Scorecard, SubmissionInfo
+from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
 
 HOSTILE = "<script>alert('x')</script> | **bold** [link](javascript:alert(1)) ``` `tick`"
@@ -56,6 +59,34 @@ def provenance(challenge: Challenge) -> Provenance:
     )
 
 
+def measurements(challenge: Challenge) -> Measurements:
+    """Real lint and complexity figures of the reference solution; a fixed two-commit history
+    whose late commit carries hostile text."""
+    solution, starter = challenge.root / "solution", challenge.root / "starter"
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    commits = [
+        CommitInfo(sha="a" * 40, short="aaaaaaa", author_name="Alice Example",
+                   author_email="alice@example.com", authored_at=moment, committed_at=moment,
+                   subject="first cut", files_changed=2, insertions=120, deletions=0,
+                   merge=False, late=False),
+        CommitInfo(sha="b" * 40, short="bbbbbbb", author_name="Alice Example",
+                   author_email="alice@example.com", authored_at=moment + timedelta(hours=5),
+                   committed_at=moment + timedelta(hours=5), subject=f"late fix {HOSTILE}",
+                   files_changed=1, insertions=10, deletions=3, merge=False, late=True),
+    ]  # fmt: skip
+    history = HistoryMeasurement(
+        commits=commits, window_start=moment, window_end=moment + timedelta(hours=4),
+        graded_commit="a" * 40, late_commits=1, early_commits=0, span_hours=5.0,
+        single_commit=False, largest_commit_share=0.92, time_source="commit dates",
+        dates_can_be_forged=True, push_time=None, shallow=False, truncated=False,
+    )  # fmt: skip
+    return Measurements(
+        lint=measure_lint(solution, starter, challenge.config.measure.lint_select),
+        complexity=measure_complexity(solution, starter, 10),
+        history=history,
+    )
+
+
 @pytest.fixture
 def hostile_scorecard(kv_store: Challenge) -> Scorecard:
     names = [case.name for case in kv_store.tests]
@@ -73,4 +104,5 @@ def hostile_scorecard(kv_store: Challenge) -> Scorecard:
         ),
         provenance(kv_store),
         [Flag(kind="intake", message=f"symlink leaving the tree was not exported: {HOSTILE}")],
+        measurements(kv_store),
     )

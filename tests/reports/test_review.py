@@ -50,7 +50,7 @@ def test_two_reviews_then_finalize_complete_the_scorecard(scorecard_path):
         "design_reasoning": 4,
         "testing_habits": 1,
     }
-    assert human["organisation"].score == pytest.approx(7 * 3 / 4, abs=0.01)
+    assert human["organisation"].score == pytest.approx(5 * 3 / 4, abs=0.01)
     assert card.score == pytest.approx(
         card.auto_score + sum(r.score for r in human.values()), abs=0.01
     )

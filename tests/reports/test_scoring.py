@@ -25,7 +25,8 @@ def _row(card: Scorecard, row_id: str):
 
 def test_all_passed_earns_every_auto_point_and_leaves_human_rows_open(kv_store):
     card = _card(kv_store, {}, Outcome.PASSED)
-    assert card.auto_score == card.auto_max_score == 75
+    assert card.tests.score == card.tests.max_score == 75
+    assert card.auto_max_score == 85
     assert card.status == "partial"
     assert card.score is None
     human = [row for row in card.criteria if row.kind == "human"]

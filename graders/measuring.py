@@ -1,0 +1,49 @@
+"""The measuring graders behind rubric sources lint, complexity and history.
+
+Thin adapters from a ``Submission`` to the measuring functions, so that the pipeline can run
+whichever graders a rubric names through one registry.
+"""
+
+from __future__ import annotations
+
+from challenges.units import parse_duration
+from graders.base import Submission
+from graders.complexity import ComplexityMeasurement, measure_complexity
+from graders.history import HistoryMeasurement, TimeWindow, measure_history
+from graders.lint import LintMeasurement, measure_lint
+
+
+def time_window(submission: Submission) -> TimeWindow:
+    return TimeWindow(
+        start=submission.window_start,
+        length_seconds=parse_duration(submission.challenge.config.time_window),
+        deadline=submission.deadline,
+    )
+
+
+class LintGrader:
+    name = "lint"
+
+    def measure(self, submission: Submission) -> LintMeasurement:
+        select = submission.challenge.config.measure.lint_select
+        return measure_lint(submission.tree, submission.starter, select)
+
+
+class ComplexityGrader:
+    name = "complexity"
+
+    def measure(self, submission: Submission) -> ComplexityMeasurement:
+        threshold = submission.challenge.config.measure.complexity_threshold
+        return measure_complexity(submission.tree, submission.starter, threshold)
+
+
+class HistoryGrader:
+    name = "history"
+
+    def measure(self, submission: Submission) -> HistoryMeasurement | None:
+        """None for a plain directory: there is no history to read."""
+        if submission.git_dir is None or submission.commit is None:
+            return None
+        return measure_history(
+            submission.git_dir, submission.commit, time_window(submission), submission.push_time
+        )
