@@ -18,6 +18,7 @@ from runner.check import check_samples, tests_percent
 from runner.engine import connect
 from runner.pipeline import GradeRequest, grade
 from runner.reaper import reap
+from runner.regrade import regrade
 from takehome import wiring
 from takehome.errors import EXIT_EXPECTED, run_guarded
 from takehome.prompts import prompt_ratings
@@ -271,6 +272,37 @@ def finalize_command(
         f"{decision.recommendation.value}; {len(card.reviews)} review(s), "
         f"{len(decision.disagreements)} disagreement(s) to debrief"
     )
+
+
+@cli.command("regrade")
+@click.argument("scorecard_path", metavar="SCORECARD", type=click.Path(path_type=Path))
+@click.option(
+    "--challenge",
+    "challenge_ref",
+    default=None,
+    metavar="SLUG_OR_DIR",
+    help="Challenge to grade against (default: the bundled one the scorecard names).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="out-regrade",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the new reports go.",
+)
+def regrade_command(scorecard_path: Path, challenge_ref: str | None, out_dir: Path) -> None:
+    """Grade SCORECARD's commit again and print what changed, row by row."""
+    settings = load_settings()
+    recorded = load_scorecard(scorecard_path)
+    challenge = wiring.challenge(challenge_ref or recorded.challenge.id)
+    client, image = wiring.engine_and_image(settings, challenge)
+    result = regrade(scorecard_path, challenge, client, image,
+                     wiring.pipeline_config(settings, challenge), out_dir)  # fmt: skip
+    if not result.changes:
+        click.echo(f"{recorded.submission.id}: reproduced, nothing changed")
+    for line in result.changes:
+        click.echo(f"{recorded.submission.id}: {line}")
 
 
 @cli.group("export")

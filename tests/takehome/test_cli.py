@@ -53,6 +53,12 @@ def _one_error_line(result) -> str:
         ["schema"],
         ["gc"],
         ["feedback"],
+        ["review"],
+        ["scorecard", "complete"],
+        ["scorecard", "finalize"],
+        ["export", "gradescope"],
+        ["export", "csv"],
+        ["regrade"],
     ],
 )
 def test_every_command_has_help(command):
@@ -155,7 +161,7 @@ def test_grade_writes_reports_and_prints_a_summary(tmp_path):
         "grade", str(KV / "solution"), "--challenge", "kv-store", "--out", str(tmp_path)
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("solution: passed (all 49 tests passed); tests 49/49; 75/75")
+    assert result.stdout.startswith("solution: passed (all 49 tests passed); tests 49/49; 85/85")
     assert sorted(p.name for p in (tmp_path / "solution").iterdir()) == [
         "report.html",
         "report.md",
@@ -219,3 +225,76 @@ def test_grade_refuses_a_private_address_before_git_runs(tmp_path):
     )
     assert result.returncode == 1
     assert "not allowed" in _one_error_line(result)
+
+
+def _review_files(tmp_path: Path, ratings: dict[str, int]) -> Path:
+    path = tmp_path / "ratings.yaml"
+    lines = ["ratings:"] + [
+        f"  {row}: {{level: {level}, justification: because {level}}}"
+        for row, level in ratings.items()
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.docker
+def test_review_complete_finalize_export_and_regrade_from_the_command_line(tmp_path):
+    out = tmp_path / "out"
+    graded = takehome("grade", str(KV / "solution"), "--challenge", "kv-store", "--out", str(out))
+    assert graded.returncode == 0, graded.stderr
+    card = out / "solution" / "scorecard.json"
+    interactive = subprocess.run(
+        [sys.executable, "-m", "takehome", "review", str(card), "--reviewer", "ana"],
+        input="3\nclear modules\n2\nthin README\n4\nexplains trade-offs\n1\nno tests\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert interactive.returncode == 0, interactive.stderr
+    assert "How well-organised is the code?" in interactive.stdout
+    ratings = _review_files(
+        tmp_path,
+        {"organisation": 3, "documentation": 4, "design_reasoning": 4, "testing_habits": 2},
+    )
+    completed = takehome(
+        "scorecard", "complete", str(card), "--reviewer", "ben", "--ratings", str(ratings)
+    )
+    assert completed.returncode == 0, completed.stderr
+    again = takehome(
+        "scorecard", "complete", str(card), "--reviewer", "ben", "--ratings", str(ratings)
+    )
+    assert again.returncode == 1
+    assert "ben has already rated" in _one_error_line(again)
+    final = takehome(
+        "scorecard",
+        "finalize",
+        str(card),
+        "--recommendation",
+        "yes",
+        "--reason",
+        "strong tests, thin docs",
+        "--by",
+        "hm",
+    )
+    assert final.returncode == 0, final.stderr
+    assert "complete" in final.stdout
+    assert "1 disagreement(s)" in final.stdout  # documentation: 2 vs 4
+    gradescope = takehome("export", "gradescope", str(card), "--challenge", "kv-store")
+    assert json.loads(gradescope.stdout)["score"] == 75
+    exported = takehome("export", "csv", str(card), "--out", str(tmp_path / "cohort.csv"))
+    assert exported.returncode == 0
+    assert "recommendation" in (tmp_path / "cohort.csv").read_text().splitlines()[0]
+    reproduced = takehome("regrade", str(card), "--out", str(tmp_path / "again"))
+    assert reproduced.returncode == 0, reproduced.stderr
+    assert reproduced.stdout.strip() == "solution: reproduced, nothing changed"
+    changed = tmp_path / "kv-store"
+    shutil.copytree(KV, changed)
+    core = changed / "tests" / "test_core.py"
+    failing_first = "\ndef test_x():\n    assert False\n\n\ndef test_"
+    core.write_text(core.read_text().replace("\ndef test_", failing_first, 1))
+    regraded = takehome(
+        "regrade", str(card), "--challenge", str(changed), "--out", str(tmp_path / "changed")
+    )
+    assert regraded.returncode == 0, regraded.stderr
+    assert "solution: hidden suite:" in regraded.stdout
+    assert "solution: row core:" in regraded.stdout

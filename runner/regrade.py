@@ -1,0 +1,60 @@
+"""Grading a scorecard's submission again from its provenance, to see what changed.
+
+The commit is pinned to the one recorded, so a regrade differs only where the challenge, the
+image or the tools did; for a blind scorecard the source comes from the staff-only identity
+file beside the reports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import docker
+
+from challenges.load import Challenge
+from reports.diff import scorecard_changes
+from reports.scorecard import Scorecard, ScorecardError, load_scorecard
+from runner.images import RunImage
+from runner.pipeline import GradeRequest, PipelineConfig, grade
+from runner.recording import IDENTITIES_DIR
+
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+@dataclass(frozen=True)
+class Regrade:
+    before: Scorecard
+    after: Scorecard
+    changes: list[str]
+
+
+def original_source(card: Scorecard, scorecard_path: Path) -> tuple[str, str | None]:
+    """Source and commit to grade again (from the identity file when the card is blind)."""
+    if not card.blind:
+        return card.submission.source, card.submission.commit
+    identity_path = scorecard_path.parent.parent / IDENTITIES_DIR / f"{card.submission.id}.json"
+    try:
+        identity = json.loads(identity_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ScorecardError(
+            f"{scorecard_path}: a blind scorecard needs its identity file {identity_path} "
+            f"to be graded again ({error})"
+        ) from None
+    return str(identity["source"]), str(identity["commit"])
+
+
+def regrade(
+    scorecard_path: Path, challenge: Challenge, client: docker.DockerClient, image: RunImage,
+    config: PipelineConfig, out_dir: Path,
+) -> Regrade:  # fmt: skip
+    """Grade the recorded commit again into ``out_dir`` and compare with the recorded card."""
+    before = load_scorecard(scorecard_path)
+    source, commit = original_source(before, scorecard_path)
+    ref = commit if commit and _SHA.match(commit) else None
+    same_id = None if before.blind else before.submission.id
+    request = GradeRequest(source=source, challenge=challenge, ref=ref, submission_id=same_id)
+    after = grade(request, client, image, replace(config, blind=before.blind), out_dir).scorecard
+    return Regrade(before=before, after=after, changes=scorecard_changes(before, after))
