@@ -66,6 +66,7 @@ def disputed(card: Scorecard) -> set[str]:
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
+    """The jinja2 environment of every template: strict undefined, report filters."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=autoescape,  # noqa: S701 (Markdown escapes through its own md filter)
@@ -88,9 +89,14 @@ _HTML = _environment(autoescape=True)
 _MARKDOWN = _environment(autoescape=False)
 
 
-def render_html(scorecard: Scorecard) -> str:
+def render_page(template: str, **context: object) -> str:
+    """A self-contained HTML page: the report stylesheet inlined, everything autoescaped."""
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return _HTML.get_template("report.html.j2").render(card=scorecard, css=css)
+    return _HTML.get_template(template).render(css=css, **context)
+
+
+def render_html(scorecard: Scorecard) -> str:
+    return render_page("report.html.j2", card=scorecard)
 
 
 def render_markdown(scorecard: Scorecard) -> str:

@@ -128,6 +128,11 @@ class Provenance(_Model):
     tool_versions: dict[str, str] = Field(description="takehome, python, pytest, engine...")
     timings: dict[str, float] = Field(description="Seconds per pipeline stage.")
     graded_at: datetime = Field(description="When grading finished (UTC).")
+    head: str | None = Field(
+        default=None,
+        description="The head commit fetched, before the time window chose the one to grade; "
+        "with the suite hash and the image, what makes a grade reusable.",
+    )
 
 
 class Rating(_Model):

@@ -100,3 +100,23 @@ def fetch_commit(
             raise RepoRejected("the repository has no commits") from None
         raise
     return run_git(["rev-parse", "FETCH_HEAD^{commit}"], git_dir, env, 30, max_bytes).strip()
+
+
+def remote_head(
+    location: str, ref: str | None, scratch: Path, env: dict[str, str], timeout: float
+) -> str | None:
+    """The commit ``ref`` (default HEAD) points to on the remote, without fetching objects;
+    None when ``ref`` is not a branch or tag there (a commit SHA, say)."""
+    subprocess.run(["git", "init", "--quiet", "--bare", str(scratch)], env=env, check=True)
+    wanted = ref or "HEAD"
+    command = ["ls-remote", "--end-of-options", location, wanted]
+    listing = run_git(command, scratch, env, timeout, max_bytes=64 * 1024 * 1024)
+    for line in listing.splitlines():
+        sha, _, name = line.partition("\t")
+        if name in {wanted, f"refs/heads/{wanted}", f"refs/tags/{wanted}^{{}}"}:
+            return sha
+    for line in listing.splitlines():
+        sha, _, name = line.partition("\t")
+        if name == f"refs/tags/{wanted}":
+            return sha
+    return None

@@ -8,6 +8,7 @@ never run) and exported with ``git archive``; submodules and LFS objects are nev
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from runner.errors import RepoRejected
 from runner.export import Caps, copy_directory, extract_tar, tree_hash
-from runner.git_fetch import fetch_commit
+from runner.git_fetch import fetch_commit, remote_head
 from runner.url_policy import UrlPolicy, check_url
 
 
@@ -46,6 +47,8 @@ class Intake:
     seconds: float
     git_dir: Path | None
     """Our bare copy of the fetched history (None for a plain directory)."""
+    head: str
+    """The fetched head (or the directory's content hash) before any choice of commit."""
 
 
 def _git_env(home: Path, protocols: str) -> dict[str, str]:
@@ -75,7 +78,8 @@ def _fetch_and_export(
     protocols: str,
     shown: str,
     choose: Chooser | None,
-) -> tuple[str, list[str]]:
+) -> tuple[str, str, list[str]]:
+    """(head fetched, commit exported, notes and flags)."""
     scratch = work / "git"
     home = work / "home"
     home.mkdir(parents=True)
@@ -87,9 +91,9 @@ def _fetch_and_export(
         )  # fmt: skip
     except RepoRejected as error:
         raise RepoRejected(f"{shown}: {error}") from None
-    notes: list[str] = []
+    head, notes = commit, list[str]()
     if choose is not None:
-        commit, notes = choose(scratch, commit)
+        commit, notes = choose(scratch, head)
     tree = work / "tree"
     tree.mkdir()
     process = subprocess.Popen(
@@ -117,7 +121,7 @@ def _fetch_and_export(
     if returncode != 0:
         raise RepoRejected(f"{shown}: git archive of {commit} failed (exit {returncode})")
     flags = [f"symlink leaving the tree was not exported: {name}" for name in stats.dropped_links]
-    return commit, notes + flags
+    return head, commit, notes + flags
 
 
 def take_in(
@@ -132,7 +136,7 @@ def take_in(
     if _looks_like_url(source):
         url = check_url(source, options.policy)
         protocols = "https:http:git"
-        commit, flags = _fetch_and_export(url, ref, work, options, protocols, source, choose)
+        head, commit, flags = _fetch_and_export(url, ref, work, options, protocols, source, choose)
     else:
         if not options.allow_local:
             raise RepoRejected(f"{source}: local paths are accepted from staff only")
@@ -141,7 +145,9 @@ def take_in(
             raise RepoRejected(f"{source}: no such directory")
         path = path.resolve()
         if (path / ".git").exists() or path.suffix == ".git":
-            commit, flags = _fetch_and_export(str(path), ref, work, options, "file", source, choose)
+            head, commit, flags = _fetch_and_export(
+                str(path), ref, work, options, "file", source, choose
+            )
         else:
             if ref is not None:
                 raise RepoRejected(
@@ -150,7 +156,7 @@ def take_in(
             git_dir = None
             tree = work / "tree"
             stats = copy_directory(path, tree, options.caps)
-            commit = tree_hash(tree)
+            commit = head = tree_hash(tree)
             flags = [f"symlink leaving the tree was not exported: {n}" for n in stats.dropped_links]
     return Intake(
         tree=work / "tree",
@@ -160,7 +166,33 @@ def take_in(
         flags=flags,
         seconds=time.monotonic() - started,
         git_dir=git_dir,
+        head=head,
     )
+
+
+def peek_head(source: str, ref: str | None, work: Path, options: IntakeOptions) -> str | None:
+    """What ``take_in`` would record as the head, at a fraction of the cost: the remote's ref
+    for git sources (no objects fetched), the content hash for a plain directory. None when
+    it cannot be known without fetching (a commit SHA as ref)."""
+    if ref is not None and re.fullmatch(r"[0-9a-f]{40}", ref):
+        return ref
+    if _looks_like_url(source):
+        location, protocols = check_url(source, options.policy), "https:http:git"
+    else:
+        path = Path(source).expanduser()
+        if not path.is_dir() or not options.allow_local:
+            return None
+        if not ((path / ".git").exists() or path.suffix == ".git"):
+            copy_directory(path.resolve(), work / "peek", options.caps)
+            return tree_hash(work / "peek")
+        location, protocols = str(path.resolve()), "file"
+    home = work / "peek-home"
+    home.mkdir(parents=True, exist_ok=True)
+    try:
+        env = _git_env(home, protocols)
+        return remote_head(location, ref, work / "peek.git", env, options.timeout)
+    except RepoRejected:
+        return None
 
 
 def new_work_dir(parent: Path | None = None) -> Path:

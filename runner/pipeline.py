@@ -150,7 +150,7 @@ def _gather(
         "intake",
         lambda: take_in(request.source, request.ref, work, config.intake, _chooser(request)),
     )
-    gathered.commit = intake.commit
+    gathered.commit, gathered.head = intake.commit, intake.head
     gathered.flags += [Flag(kind="intake", message=text) for text in intake.flags]
     findings = clock.timed("scan", lambda: scan_tree(intake.tree, challenge.config.network))
     gathered.flags += [Flag(kind="static", message=finding.describe()) for finding in findings]

@@ -25,6 +25,7 @@ class Gathered:
     """Everything one submission's grading produced, whatever stage it reached."""
 
     commit: str = "unknown"
+    head: str | None = None
     flags: list[Flag] = field(default_factory=list)
     measurements: Measurements = field(default_factory=Measurements)
     identity: list[str] | None = None
@@ -50,6 +51,7 @@ def _provenance(challenge: Challenge, image: RunImage, tests: TestsMeasurement,
         rubric_version=challenge.rubric.version, challenge_version=challenge.config.version,
         tool_versions=tool_versions, timings=gathered.timings,
         graded_at=datetime.now(UTC).replace(microsecond=0),
+        head=gathered.head,
     )  # fmt: skip
 
 

@@ -7,19 +7,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from rich.console import Console
 
+from challenges.roster import load_roster
 from reports.candidate import candidate_view
+from reports.cohort import write_index
 from reports.exports import cohort_csv, gradescope_results
 from reports.render import write_text_atomically
 from reports.review import ReviewError, build_review, finalize, load_ratings, submit_review
 from reports.scorecard import Recommendation, Scorecard, load_scorecard
 from runner.base_image import ensure_base_image
+from runner.batch import default_slots
 from runner.check import check_samples, tests_percent
+from runner.cohort import grade_cohort, plan_cohort
 from runner.engine import connect
 from runner.pipeline import GradeRequest, grade
 from runner.reaper import reap
 from runner.regrade import regrade
 from takehome import wiring
+from takehome.batch_view import progress_bar, summary_table
 from takehome.errors import EXIT_EXPECTED, run_guarded
 from takehome.prompts import prompt_ratings
 from takehome.schemas import SCHEMAS, schema_json
@@ -129,6 +135,54 @@ def summary_line(card: Scorecard, where: Path) -> str:
         f"{card.submission.id}: {card.outcome.value} ({card.reason}); "
         f"tests {card.tests.passed}/{card.tests.total}; {score}; {card.status.value} -> {where}"
     )
+
+
+@cli.command("batch")
+@click.argument("roster_path", metavar="ROSTER", type=click.Path(path_type=Path))
+@click.option(
+    "--challenge",
+    "challenge_ref",
+    required=True,
+    metavar="SLUG_OR_DIR",
+    help="Bundled challenge slug or a challenge directory.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Parallel slots (default: cores divided by the challenge's CPU quota).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Reports go to OUT/<alias>/, the cohort index to OUT/index.html.",
+)
+@click.option(
+    "--blind/--no-blind",
+    default=None,
+    help="Remove the candidates' identity from the reports (default: TAKEHOME_BLIND).",
+)
+def batch_command(
+    roster_path: Path, challenge_ref: str, jobs: int | None, out_dir: Path, blind: bool | None
+) -> None:
+    """Grade every submission of a roster (CSV or YAML: alias, repo, ref, invited_at,
+    deadline) in parallel; run again, it grades only what is missing or changed."""
+    settings = load_settings()
+    entries = load_roster(roster_path)
+    challenge = wiring.challenge(challenge_ref)
+    client, image = wiring.engine_and_image(settings, challenge)
+    config = wiring.pipeline_config(settings, challenge, blind)
+    plan = plan_cohort(entries, challenge, image, config, out_dir)
+    console = Console(stderr=True)
+    with progress_bar(console, len(plan.to_grade)) as advance:
+        cards = grade_cohort(plan, client, image, config, out_dir,
+                             jobs or default_slots(challenge), advance)  # fmt: skip
+    Console().print(summary_table(cards, len(plan.kept)))
+    index = write_index(cards, challenge.config.title, out_dir)
+    click.echo(f"cohort index: {index}")
 
 
 @cli.group("challenge")

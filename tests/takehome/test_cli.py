@@ -59,6 +59,7 @@ def _one_error_line(result) -> str:
         ["export", "gradescope"],
         ["export", "csv"],
         ["regrade"],
+        ["batch"],
     ],
 )
 def test_every_command_has_help(command):

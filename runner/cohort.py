@@ -1,0 +1,89 @@
+"""A cohort from its roster: what still needs grading, then grading it in parallel slots.
+
+Grading is idempotent on (submission, head commit, hidden-suite hash, image): a batch that
+was interrupted, or run again after a few candidates pushed, grades only what is missing or
+changed. Infra errors are never kept as results: they are graded again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+
+from challenges.load import Challenge
+from challenges.roster import RosterEntry
+from graders.base import Outcome
+from reports.scorecard import Scorecard, ScorecardError, load_scorecard
+from runner.batch import grade_batch
+from runner.images import RunImage
+from runner.intake import new_work_dir, peek_head
+from runner.pipeline import GradeRequest, PipelineConfig
+from runner.recording import Graded
+
+
+@dataclass(frozen=True)
+class CohortPlan:
+    to_grade: list[GradeRequest]
+    kept: list[Scorecard]
+    """Scorecards already up to date, by the idempotency key."""
+
+
+def request_for(entry: RosterEntry, challenge: Challenge) -> GradeRequest:
+    return GradeRequest(
+        source=entry.repo, challenge=challenge, ref=entry.ref, submission_id=entry.alias,
+        window_start=entry.invited_at, deadline=entry.deadline, candidate_names=(entry.alias,),
+    )  # fmt: skip
+
+
+def _up_to_date(card: Scorecard, entry: RosterEntry, challenge: Challenge, image: RunImage,
+                head: str | None) -> bool:  # fmt: skip
+    recorded = card.provenance
+    return (
+        card.outcome is not Outcome.INFRA_ERROR
+        and card.submission.source in {entry.repo, "[candidate]"}
+        and card.submission.ref == entry.ref
+        and recorded.suite_hash == challenge.suite_hash
+        and recorded.image_id == image.id
+        and head is not None
+        and recorded.head == head
+    )
+
+
+def plan_cohort(
+    entries: list[RosterEntry], challenge: Challenge, image: RunImage, config: PipelineConfig,
+    out_dir: Path,
+) -> CohortPlan:  # fmt: skip
+    """Split the roster into what must be graded and the scorecards that are still valid."""
+    to_grade, kept = [], []
+    for entry in entries:
+        existing = out_dir / entry.alias / "scorecard.json"
+        card = None
+        if existing.is_file():
+            try:
+                card = load_scorecard(existing)
+            except ScorecardError:
+                card = None  # unreadable: grade again
+        if card is not None:
+            work = new_work_dir(config.work_root)
+            try:
+                head = peek_head(entry.repo, entry.ref, work, config.intake)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+            if _up_to_date(card, entry, challenge, image, head):
+                kept.append(card)
+                continue
+        to_grade.append(request_for(entry, challenge))
+    return CohortPlan(to_grade=to_grade, kept=kept)
+
+
+def grade_cohort(
+    plan: CohortPlan, client: docker.DockerClient, image: RunImage, config: PipelineConfig,
+    out_dir: Path, slots: int, on_graded: Callable[[Graded], None] | None = None,
+) -> list[Scorecard]:  # fmt: skip
+    """Grade the plan; every roster entry ends with a scorecard (kept ones included)."""
+    graded = grade_batch(plan.to_grade, client, image, config, out_dir, slots, on_graded)
+    return [*plan.kept, *(g.scorecard for g in graded)]
