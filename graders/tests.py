@@ -213,6 +213,11 @@ def _no_report(challenge: Challenge, run: RunEvidence, problem: str) -> TestsMea
         outcome, reason = Outcome.TIMEOUT, "the run was killed at the wall timeout"
     else:
         outcome, reason = Outcome.NO_REPORT, f"{problem} (exit code {run.exit_code})"
+    return unrun_measurement(challenge, outcome, reason)
+
+
+def unrun_measurement(challenge: Challenge, outcome: Outcome, reason: str) -> TestsMeasurement:
+    """The measurement of a run that produced no results (rejected, infra error, no report)."""
     return TestsMeasurement(
         outcome=outcome,
         reason=reason,

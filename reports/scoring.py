@@ -10,7 +10,7 @@ from __future__ import annotations
 from challenges.load import Challenge
 from challenges.rubric import MAX_LEVEL, AutoCriterion, HumanCriterion
 from graders.base import Outcome
-from graders.tests import TestResult, TestsMeasurement, TestStatus, not_run_results
+from graders.tests import TestResult, TestsMeasurement, TestStatus
 from reports.scorecard import (
     SCORECARD_SCHEMA_VERSION,
     AutoRow,
@@ -188,19 +188,4 @@ def build_scorecard(
         flags=[*flags, *(Flag(kind="tamper", message=text) for text in measurement.flags)],
         provenance=provenance,
         measurements=measurements,
-    )
-
-
-def unrun_measurement(challenge: Challenge, outcome: Outcome, reason: str) -> TestsMeasurement:
-    """The measurement of a submission that never reached the run (rejected, infra error)."""
-    return TestsMeasurement(
-        outcome=outcome,
-        reason=reason,
-        results=not_run_results(challenge),
-        flags=[],
-        suite_seconds=None,
-        pytest_version=None,
-        python_version=None,
-        output_bytes=0,
-        output_excerpt="",
     )

@@ -17,8 +17,8 @@ import docker
 
 from challenges.load import Challenge
 from graders.base import Outcome
+from graders.tests import unrun_measurement
 from reports.scorecard import SubmissionInfo
-from reports.scoring import unrun_measurement
 from runner.images import RunImage
 from runner.pipeline import GradeRequest, PipelineConfig, grade, submission_id
 from runner.recording import Gathered, Graded, record

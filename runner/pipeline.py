@@ -25,9 +25,8 @@ from graders.history import TimeWindow, choose_commit
 from graders.identity import identity_tokens
 from graders.registry import GRADERS
 from graders.static_scan import scan_tree
-from graders.tests import TestsGrader, TestsMeasurement
+from graders.tests import TestsGrader, TestsMeasurement, unrun_measurement
 from reports.scorecard import Flag, Measurements, SubmissionInfo
-from reports.scoring import unrun_measurement
 from runner.engine import ENGINE_ERRORS, engine_version
 from runner.errors import InfraError, RepoRejected
 from runner.images import LABEL, RunImage

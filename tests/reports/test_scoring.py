@@ -6,9 +6,9 @@ import pytest
 
 from challenges.load import Challenge
 from graders.base import Outcome
-from graders.tests import TestStatus
+from graders.tests import TestStatus, unrun_measurement
 from reports.scorecard import Scorecard, SubmissionInfo
-from reports.scoring import build_scorecard, unrun_measurement
+from reports.scoring import build_scorecard
 from tests.reports.conftest import measurement, provenance
 
 

@@ -19,9 +19,7 @@ from graders.registry import available
 from reports.scorecard import Scorecard
 from runner.engine import Engine
 from runner.images import RunImage, ensure_run_image
-from runner.intake import IntakeOptions
 from runner.pipeline import GradeRequest, PipelineConfig, grade
-from runner.url_policy import UrlPolicy
 from tests.conftest import BASE_IMAGE, _our_containers, git
 
 SANDBOX_UID = 65534
@@ -114,18 +112,7 @@ def hostile_repo(tmp_path: Path, kv_store: Challenge) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def security_config(tmp_path: Path) -> PipelineConfig:
-    work = tmp_path / "work"
-    work.mkdir()
-    return PipelineConfig(
-        intake=IntakeOptions(policy=UrlPolicy(allowed_hosts=["github.com"])),
-        work_root=work,
-        backoff=0.1,
-    )
-
-
-@pytest.fixture
-def grade_with(engine: Engine, security_config: PipelineConfig, tmp_path: Path) -> Grade:
+def grade_with(engine: Engine, pipeline_config: PipelineConfig, tmp_path: Path) -> Grade:
     """Grade ``source`` against ``challenge`` with ``image``; check the work area is cleaned."""
 
     def run(
@@ -135,10 +122,10 @@ def grade_with(engine: Engine, security_config: PipelineConfig, tmp_path: Path) 
             GradeRequest(source=str(source), challenge=challenge, **kwargs),  # type: ignore[arg-type]
             engine,
             image,
-            security_config,
+            pipeline_config,
             tmp_path / "out",
         ).scorecard
-        assert os.listdir(security_config.work_root) == [], "the exported tree was not removed"
+        assert os.listdir(pipeline_config.work_root) == [], "the exported tree was not removed"
         return card
 
     return run

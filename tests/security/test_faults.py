@@ -57,7 +57,7 @@ def _slow_solution(tmp_path: Path) -> Path:
 
 
 def test_row_23_an_engine_lost_mid_run_is_retried_and_never_charged(
-    engine, kv_store, kv_image, proxy, tmp_path, security_config
+    engine, kv_store, kv_image, proxy, tmp_path, pipeline_config
 ):
     client = docker.DockerClient(base_url=proxy.url, version="auto", timeout=60)
 
@@ -67,7 +67,7 @@ def test_row_23_an_engine_lost_mid_run_is_retried_and_never_charged(
         proxy.start()
 
     config = PipelineConfig(
-        intake=security_config.intake, work_root=security_config.work_root, backoff=1.0
+        intake=pipeline_config.intake, work_root=pipeline_config.work_root, backoff=1.0
     )
     watcher = _when_running(engine, blip)
     graded = grade(
@@ -87,12 +87,12 @@ def test_row_23_an_engine_lost_mid_run_is_retried_and_never_charged(
 
 
 def test_row_23_an_engine_that_stays_down_is_an_infra_error_without_a_score(
-    engine, kv_store, kv_image, proxy, tmp_path, security_config
+    engine, kv_store, kv_image, proxy, tmp_path, pipeline_config
 ):
     client = docker.DockerClient(base_url=proxy.url, version="auto", timeout=60)
     config = PipelineConfig(
-        intake=security_config.intake,
-        work_root=security_config.work_root,
+        intake=pipeline_config.intake,
+        work_root=pipeline_config.work_root,
         run_attempts=2,
         backoff=0.2,
     )
@@ -122,7 +122,7 @@ def _tree(tmp_path: Path, name: str, source: str) -> str:
 
 
 def test_row_25_a_noisy_neighbour_cannot_starve_the_others(
-    engine, short_kv, short_image, tmp_path, security_config
+    engine, short_kv, short_image, tmp_path, pipeline_config
 ):
     burner = SOLUTION_SOURCE + (
         "\nimport os\nfor _ in range(4):\n    if os.fork() == 0:\n        while True:\n"
@@ -135,7 +135,7 @@ def test_row_25_a_noisy_neighbour_cannot_starve_the_others(
         )
         for n in range(3)
     ]
-    results = grade_batch(requests, engine, short_image, security_config, tmp_path / "out", slots=2)
+    results = grade_batch(requests, engine, short_image, pipeline_config, tmp_path / "out", slots=2)
     honest = [g.scorecard for g in results[1:]]
     assert [card.outcome for card in honest] == ["passed"] * 3
     assert all(card.tests.score == 75 for card in honest)
@@ -164,7 +164,7 @@ HONEST = ["solution", "strong", "partial", "buggy", "starter"]
 
 
 def test_a_batch_half_hostile_grades_the_honest_half_correctly_and_in_time(
-    engine, short_kv, short_image, tmp_path, security_config
+    engine, short_kv, short_image, tmp_path, pipeline_config
 ):
     requests = [
         GradeRequest(_tree(tmp_path, name, source), short_kv, submission_id=name)
@@ -174,7 +174,7 @@ def test_a_batch_half_hostile_grades_the_honest_half_correctly_and_in_time(
         path = KV / name if name in {"solution", "starter"} else KV / "samples" / name
         requests.append(GradeRequest(str(path), short_kv, submission_id=name))
     started = time.monotonic()
-    results = grade_batch(requests, engine, short_image, security_config, tmp_path / "out", slots=2)
+    results = grade_batch(requests, engine, short_image, pipeline_config, tmp_path / "out", slots=2)
     elapsed = time.monotonic() - started
     cards = {g.scorecard.submission.id: g.scorecard for g in results}
     assert elapsed <= len(requests) * WALL_SECONDS * 1.1

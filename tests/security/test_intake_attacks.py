@@ -67,11 +67,11 @@ def test_row_16_submodules_are_not_fetched(hostile_repo, grade_with, kv_store, k
 
 
 def test_row_17_a_huge_repository_is_rejected_with_the_reason(
-    hostile_repo, grade_with, kv_store, kv_image, security_config
+    hostile_repo, grade_with, kv_store, kv_image, pipeline_config
 ):
     repo = hostile_repo({"data/blob.bin": os.urandom(8 * 1024 * 1024)})
-    small = replace(security_config.intake, caps=Caps(max_bytes=2 * 1024 * 1024))
-    object.__setattr__(security_config, "intake", small)  # a frozen dataclass, test-only
+    small = replace(pipeline_config.intake, caps=Caps(max_bytes=2 * 1024 * 1024))
+    object.__setattr__(pipeline_config, "intake", small)  # a frozen dataclass, test-only
     card = grade_with(repo, kv_store, kv_image)
     assert card.outcome == "repo_rejected"
     assert "larger than 2 MB" in card.reason

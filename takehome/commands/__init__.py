@@ -1,0 +1,1 @@
+"""The subcommands of ``takehome``, one module per concern."""

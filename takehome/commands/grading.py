@@ -1,0 +1,159 @@
+"""Grading: one submission, a roster, a challenge's own samples, a regrade."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from challenges.roster import load_roster
+from reports.cohort import write_index
+from reports.scorecard import Scorecard, load_scorecard
+from runner.batch import default_slots
+from runner.check import check_samples, tests_percent
+from runner.cohort import grade_cohort, plan_cohort
+from runner.pipeline import GradeRequest, grade
+from runner.regrade import regrade
+from takehome import wiring
+from takehome.batch_view import progress_bar, summary_table
+from takehome.errors import EXIT_EXPECTED
+from takehome.options import (
+    DATE_FORMATS,
+    blind_option,
+    challenge_option,
+    out_dir_option,
+    scorecard_argument,
+    utc,
+)
+from takehome.settings import load_settings
+
+UNGRADED = {"repo_rejected", "infra_error"}
+CHALLENGE_HELP = "Bundled challenge slug or a challenge directory."
+
+
+def summary_line(card: Scorecard, where: Path) -> str:
+    """``id: outcome (reason); tests p/t; points; status -> reports``."""
+    score = f"{card.auto_score:g}/{card.auto_max_score:g} auto points"
+    return (
+        f"{card.submission.id}: {card.outcome.value} ({card.reason}); "
+        f"tests {card.tests.passed}/{card.tests.total}; {score}; {card.status.value} -> {where}"
+    )
+
+
+@click.command("grade")
+@click.argument("submission")
+@challenge_option(CHALLENGE_HELP)
+@click.option("--ref", default=None, help="Branch, tag or commit SHA (default: the head).")
+@out_dir_option("out", "Reports go to OUT/<submission-id>/.")
+@click.option("--id", "submission_id", default=None, help="Submission id (default: from the path).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scorecard JSON, not a summary.")
+@blind_option
+@click.option(
+    "--started-at",
+    type=click.DateTime(DATE_FORMATS),
+    default=None,
+    help="When the candidate started, ISO 8601 (default: the first commit's date).",
+)
+@click.option(
+    "--deadline",
+    type=click.DateTime(DATE_FORMATS),
+    default=None,
+    help="Hard deadline, ISO 8601; the window ends at the earlier of the two.",
+)
+def grade_command(
+    submission: str, challenge_ref: str, ref: str | None, out_dir: Path,
+    submission_id: str | None, as_json: bool, blind: bool | None,
+    started_at: datetime | None, deadline: datetime | None,
+) -> None:  # fmt: skip
+    """Grade SUBMISSION (a directory, a git repository or a git URL) and write its reports.
+
+    Exits 0 when the submission was graded, whatever its score; 1 when it could not be
+    (rejected repository, infra error, bad input).
+    """
+    settings = load_settings()
+    challenge = wiring.challenge(challenge_ref)
+    client, image = wiring.engine_and_image(settings, challenge)
+    request = GradeRequest(
+        source=submission, challenge=challenge, ref=ref, submission_id=submission_id,
+        window_start=utc(started_at), deadline=utc(deadline),
+    )  # fmt: skip
+    config = wiring.pipeline_config(settings, challenge, blind)
+    graded = grade(request, client, image, config, out_dir)
+    card = graded.scorecard
+    where = graded.reports["report.html"].parent
+    if card.outcome.value in UNGRADED:
+        click.echo(f"error: {card.reason} (record in {where})", err=True)
+        raise SystemExit(EXIT_EXPECTED)
+    click.echo(card.model_dump_json(indent=2) if as_json else summary_line(card, where))
+
+
+@click.command("batch")
+@click.argument("roster_path", metavar="ROSTER", type=click.Path(path_type=Path))
+@challenge_option(CHALLENGE_HELP)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Parallel slots (default: cores divided by the challenge's CPU quota).",
+)
+@out_dir_option("out", "Reports go to OUT/<alias>/, the cohort index to OUT/index.html.")
+@blind_option
+def batch_command(
+    roster_path: Path, challenge_ref: str, jobs: int | None, out_dir: Path, blind: bool | None
+) -> None:
+    """Grade every submission of a roster (CSV or YAML: alias, repo, ref, invited_at,
+    deadline) in parallel; run again, it grades only what is missing or changed."""
+    settings = load_settings()
+    entries = load_roster(roster_path)
+    challenge = wiring.challenge(challenge_ref)
+    client, image = wiring.engine_and_image(settings, challenge)
+    config = wiring.pipeline_config(settings, challenge, blind)
+    plan = plan_cohort(entries, challenge, image, config, out_dir)
+    slots = jobs or default_slots(challenge)
+    with progress_bar(Console(stderr=True), len(plan.to_grade)) as advance:
+        cards = grade_cohort(plan, client, image, config, out_dir, slots, advance)
+    Console().print(summary_table(cards, len(plan.kept)))
+    click.echo(f"cohort index: {write_index(cards, challenge.config.title, out_dir)}")
+
+
+@click.command("check")
+@click.argument("challenge_ref", metavar="SLUG_OR_DIR")
+@out_dir_option("out", "Where the reports go.")
+def check_command(challenge_ref: str, out_dir: Path) -> None:
+    """Grade the challenge's solution, starter and samples; fail if any misses its expectation."""
+    settings = load_settings()
+    challenge = wiring.challenge(challenge_ref)
+    client, image = wiring.engine_and_image(settings, challenge)
+    config = wiring.pipeline_config(settings, challenge)
+    checks = check_samples(challenge, client, image, config, out_dir / challenge.config.id)
+    for check in checks:
+        verdict = "ok  " if check.ok else "FAIL"
+        percent = tests_percent(check.scorecard)
+        shown = "—" if percent is None else f"{percent:g}%"
+        problems = f"  ({'; '.join(check.problems)})" if check.problems else ""
+        click.echo(f"{verdict} {check.sample.name:<16} {check.scorecard.outcome.value:<14} "
+                   f"tests {shown:>7}{problems}")  # fmt: skip
+    click.echo(f"reports in {out_dir / challenge.config.id}")
+    if not all(check.ok for check in checks):
+        raise SystemExit(EXIT_EXPECTED)
+
+
+@click.command("regrade")
+@scorecard_argument
+@challenge_option("Challenge to grade against (default: the bundled one the scorecard names).",
+                  required=False)  # fmt: skip
+@out_dir_option("out-regrade", "Where the new reports go.")
+def regrade_command(scorecard_path: Path, challenge_ref: str | None, out_dir: Path) -> None:
+    """Grade SCORECARD's commit again and print what changed, row by row."""
+    settings = load_settings()
+    recorded = load_scorecard(scorecard_path)
+    challenge = wiring.challenge(challenge_ref or recorded.challenge.id)
+    client, image = wiring.engine_and_image(settings, challenge)
+    config = wiring.pipeline_config(settings, challenge)
+    result = regrade(scorecard_path, challenge, client, image, config, out_dir)
+    if not result.changes:
+        click.echo(f"{recorded.submission.id}: reproduced, nothing changed")
+    for line in result.changes:
+        click.echo(f"{recorded.submission.id}: {line}")

@@ -1,0 +1,91 @@
+"""Reviewing: rating rows, finalizing, and what the candidate may see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reports.candidate import candidate_view
+from reports.review import ReviewError, build_review, finalize, load_ratings, submit_review
+from reports.scorecard import Recommendation, load_scorecard
+from takehome import wiring
+from takehome.options import challenge_option, scorecard_argument
+from takehome.prompts import prompt_ratings
+
+reviewer_option = click.option(
+    "--reviewer", required=True, help="Your name, as stored with your ratings."
+)
+
+
+@click.command("review")
+@scorecard_argument
+@reviewer_option
+def review_command(scorecard_path: Path, reviewer: str) -> None:
+    """Rate the human rows of SCORECARD in the terminal: question, anchors, evidence, then a
+    level (or checklist items) and a justification for each row."""
+    card = load_scorecard(scorecard_path)
+    ratings = prompt_ratings(card)
+    stored = submit_review(scorecard_path, build_review(card, reviewer, ratings, "your ratings"))
+    click.echo(f"ratings of {reviewer} stored in {stored}")
+
+
+@click.group("scorecard")
+def scorecard_group() -> None:
+    """Complete and finalize scorecards."""
+
+
+@scorecard_group.command("complete")
+@scorecard_argument
+@reviewer_option
+@click.option(
+    "--ratings",
+    "ratings_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="YAML or JSON: {ratings: {ROW: {level: N, justification: TEXT}}}.",
+)
+def complete_command(scorecard_path: Path, reviewer: str, ratings_path: Path) -> None:
+    """Store one reviewer's ratings of SCORECARD from a file."""
+    card = load_scorecard(scorecard_path)
+    ratings = load_ratings(ratings_path)
+    if ratings.reviewer not in (None, reviewer):
+        raise ReviewError(
+            f"{ratings_path}: reviewer: the file is {ratings.reviewer!r}'s, not {reviewer!r}'s"
+        )
+    review = build_review(card, reviewer, ratings.ratings, str(ratings_path))
+    click.echo(f"ratings of {reviewer} stored in {submit_review(scorecard_path, review)}")
+
+
+@scorecard_group.command("finalize")
+@scorecard_argument
+@click.option(
+    "--recommendation",
+    required=True,
+    type=click.Choice([r.value for r in Recommendation]),
+    help="Overall recommendation.",
+)
+@click.option("--reason", required=True, help="Why, in a sentence.")
+@click.option("--by", "decided_by", required=True, help="Who decides (the hiring manager).")
+def finalize_command(
+    scorecard_path: Path, recommendation: str, reason: str, decided_by: str
+) -> None:
+    """Merge the stored reviews (median level per row), flag disagreements of two levels or
+    more, total the score, record the recommendation and mark the scorecard complete."""
+    card = finalize(scorecard_path, Recommendation(recommendation), reason, decided_by)
+    decision = card.decision
+    assert decision is not None
+    click.echo(
+        f"{card.submission.id}: complete, {card.score:g}/{card.max_score:g} points, "
+        f"{decision.recommendation.value}; {len(card.reviews)} review(s), "
+        f"{len(decision.disagreements)} disagreement(s) to debrief"
+    )
+
+
+@click.command("feedback")
+@scorecard_argument
+@challenge_option("The challenge the scorecard belongs to (its feedback policy applies).")
+def feedback_command(scorecard_path: Path, challenge_ref: str) -> None:
+    """Print what the candidate may see of SCORECARD under the challenge's feedback policy."""
+    view = candidate_view(load_scorecard(scorecard_path), wiring.challenge(challenge_ref))
+    click.echo(view.model_dump_json(indent=2))
