@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -89,10 +90,14 @@ _HTML = _environment(autoescape=True)
 _MARKDOWN = _environment(autoescape=False)
 
 
+@cache
+def _stylesheet() -> str:
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
 def render_page(template: str, **context: object) -> str:
     """A self-contained HTML page: the report stylesheet inlined, everything autoescaped."""
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return _HTML.get_template(template).render(css=css, **context)
+    return _HTML.get_template(template).render(css=_stylesheet(), **context)
 
 
 def render_html(scorecard: Scorecard) -> str:
