@@ -37,9 +37,17 @@ if ! .venv/bin/python -c 'import takehome, pytest, ruff, mypy' 2>/dev/null \
   touch .venv/.installed
 fi
 
-# 2. git (intake) and tar (base image import).
+# 2. git (intake), tar (base image import) and PostgreSQL's server binaries (the store's
+#    tests start a real server of their own; no service is enabled).
 command -v git >/dev/null 2>&1 || apt_install git
 command -v tar >/dev/null 2>&1 || apt_install tar
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && is_root; then
+    apt_install postgresql
+  else
+    log "PostgreSQL server binaries not found: the store tests will fail (install postgresql)"
+  fi
+fi
 
 # 3. A Docker engine that answers.
 engine_up() { .venv/bin/python -c 'import docker; docker.from_env(version="auto", timeout=5).ping()' >/dev/null 2>&1; }

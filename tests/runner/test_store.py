@@ -58,7 +58,11 @@ from runner.store_models import (
     SubmissionRow,
 )
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"),
+    default=Path("/usr/lib/postgresql/15/bin"),
+    key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0,
+)
 SUITE = "f" * 64
 IMAGE = "sha256:" + "ab" * 32
 DECIDED = datetime(2026, 11, 24, tzinfo=UTC)
@@ -85,8 +89,11 @@ def _check_tools() -> None:
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         missing.append("runuser (util-linux)")
     if missing:
-        pytest.fail(f"store tests need PostgreSQL 15 and runuser; missing: {', '.join(missing)} "
-                    "(Debian: apt-get install postgresql-15)", pytrace=False)  # fmt: skip
+        pytest.fail(
+            f"store tests need PostgreSQL and runuser; missing: {', '.join(missing)} "
+            "(scripts/setup.sh installs them: apt-get install postgresql)",
+            pytrace=False,
+        )
 
 
 def _admin(port: int, database: str = "postgres") -> psycopg.Connection[Any]:
