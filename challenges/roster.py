@@ -19,6 +19,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from challenges.errors import TakehomeError
 
 COLUMNS = ("alias", "repo", "ref", "invited_at", "deadline")
+ALIAS_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+"""An alias is a directory name of the reports: no separators, no leading dot."""
 
 
 class RosterError(TakehomeError):
@@ -29,7 +31,7 @@ class RosterEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     alias: str = Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+        pattern=ALIAS_PATTERN,
         description="Candidate alias: the submission id and report folder.",
     )
     repo: str = Field(min_length=1, description="Repository URL or path.")

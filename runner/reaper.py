@@ -67,6 +67,10 @@ def reap(client: docker.DockerClient) -> list[str]:
             container.remove(force=True, v=True)
         except docker.errors.NotFound:
             continue
+        except docker.errors.APIError as error:
+            if error.status_code == 409:  # another reaper's removal is in progress
+                continue
+            raise
         removed.append(str(container.name))
     return removed
 

@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import Update, func, select, update
+from sqlalchemy import Update, delete, func, select, update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +42,7 @@ from runner.store_models import (
     Base,
     DecisionRow,
     DeliveryRow,
+    InvitationRow,
     ReviewRow,
     RunRow,
     RunStatus,
@@ -50,7 +53,7 @@ from runner.store_models import (
     open_database,
 )
 
-__all__ = ["DEFAULT_LEASE", "Store", "StoreError", "idempotency_key"]
+__all__ = ["DEFAULT_LEASE", "Invitation", "Store", "StoreError", "idempotency_key"]
 
 DEFAULT_LEASE = timedelta(hours=1)
 """How long a claimed run is left to its worker before another may claim it again."""
@@ -65,6 +68,27 @@ def idempotency_key(alias: str, source: str, head: str, suite_hash: str, image_i
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation as stored; the nonce is the secret a link's signature covers."""
+
+    id: str
+    challenge_id: str
+    alias: str
+    created_at: datetime
+    opened_at: datetime | None
+    """When the candidate first opened it: the clock start, set once."""
+    deadline: datetime | None
+    used_at: datetime | None
+    """When a repository was submitted through it; a used invitation takes no other."""
+    token_nonce: str
+
+    @classmethod
+    def of(cls, row: InvitationRow) -> Invitation:
+        return cls(row.id, row.challenge_id, row.alias, row.created_at, row.opened_at,
+                   row.deadline, row.used_at, row.token_nonce)  # fmt: skip
 
 
 def _rowcount(session: Session, statement: Update) -> int:
@@ -258,6 +282,66 @@ class Store:
         except IntegrityError:
             return False
         return True
+
+    def forget_delivery(self, delivery_id: str) -> None:
+        """Undo ``record_delivery`` when the delivery could not be handled: GitHub redelivers
+        an event under the same delivery id, and that redelivery must not be a replay."""
+        with self._transaction() as session:
+            session.execute(delete(DeliveryRow).where(DeliveryRow.id == delivery_id))
+
+    def create_invitation(self, challenge_id: str, alias: str,
+                          deadline: datetime | None) -> Invitation:  # fmt: skip
+        """A new invitation with a random id and nonce (never derived from the alias)."""
+        row = InvitationRow(id=secrets.token_urlsafe(16), challenge_id=challenge_id,
+                            alias=alias, created_at=_now(), opened_at=None, deadline=deadline,
+                            used_at=None, token_nonce=secrets.token_urlsafe(32))  # fmt: skip
+        with self._transaction() as session:
+            session.add(row)
+        return Invitation.of(row)
+
+    def invitation(self, invitation_id: str) -> Invitation | None:
+        with self._transaction(write=False) as session:
+            row = session.get(InvitationRow, invitation_id)
+            return None if row is None else Invitation.of(row)
+
+    def open_invitation(self, invitation_id: str) -> Invitation:
+        """Start the invitation's clock the first time it is opened; later opens keep it."""
+        with self._transaction() as session:
+            _rowcount(session, update(InvitationRow).where(
+                InvitationRow.id == invitation_id, InvitationRow.opened_at.is_(None),
+            ).values(opened_at=_now()))  # fmt: skip
+            row = session.get(InvitationRow, invitation_id)
+            if row is None:
+                raise StoreError(f"invitation {invitation_id} does not exist")
+            return Invitation.of(row)
+
+    def use_invitation(self, invitation_id: str) -> bool:
+        """Spend the invitation on a submission; False when it was already spent (or does
+        not exist). Whoever updates the row first wins, across threads and processes."""
+        with self._transaction() as session:
+            return _rowcount(session, update(InvitationRow).where(
+                InvitationRow.id == invitation_id, InvitationRow.used_at.is_(None),
+            ).values(used_at=_now())) == 1  # fmt: skip
+
+    def latest_scorecard(self, challenge_id: str, alias: str) -> Scorecard | None:
+        """The newest scorecard of one alias for one challenge, or None."""
+        with self._transaction(write=False) as session:
+            found = session.execute(
+                select(ScorecardRow.id, ScorecardRow.data)
+                .join(RunRow, ScorecardRow.run_id == RunRow.id)
+                .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
+                .where(SubmissionRow.challenge_id == challenge_id, SubmissionRow.alias == alias)
+                .order_by(ScorecardRow.created_at.desc(), ScorecardRow.id.desc())
+                .limit(1)
+            ).first()
+            return None if found is None else self._card(found.id, found.data)
+
+    def release_invitation(self, invitation_id: str) -> None:
+        """Undo ``use_invitation`` when the submission could not be handed to grading, so
+        that the candidate's link still works."""
+        with self._transaction() as session:
+            _rowcount(session, update(InvitationRow).where(InvitationRow.id == invitation_id)
+                      .values(used_at=None))  # fmt: skip
 
     def _open_scorecard(self, session: Session, scorecard_id: int) -> ScorecardRow:
         row = session.get(ScorecardRow, scorecard_id)

@@ -41,6 +41,8 @@ fi
 #    tests start a real server of their own; no service is enabled).
 command -v git >/dev/null 2>&1 || apt_install git
 command -v tar >/dev/null 2>&1 || apt_install tar
+# Redis: the broker the queue tests start on loopback (takehome worker, batch --queue).
+command -v redis-server >/dev/null 2>&1 || apt_install redis-server
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && is_root; then
     apt_install postgresql

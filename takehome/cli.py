@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from takehome.commands import admin, grading, reviewing
+from takehome.commands import admin, grading, queueing, reviewing, web
 from takehome.errors import run_guarded
 
 
@@ -26,6 +26,8 @@ for command in (
     grading.grade_command, grading.batch_command, grading.regrade_command,
     reviewing.review_command, reviewing.scorecard_group, reviewing.feedback_command,
     admin.images_group, admin.export_group, admin.gc_command, admin.schema_command,
+    web.serve_command, web.invite_command,
+    queueing.worker_command,
 ):  # fmt: skip
     cli.add_command(command)
 

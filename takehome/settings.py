@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from challenges.errors import TakehomeError
@@ -30,6 +30,34 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(default=120.0, description="Seconds for fetching a repository.")
     blind: bool = Field(
         default=False, description="Blind review: the candidate's identity removed from reports."
+    )
+    database_url: str = Field(
+        default="sqlite:///takehome.db",
+        description="The store: sqlite:///FILE (one machine) or postgresql://USER@HOST/DB.",
+    )
+    broker_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="The queue of `takehome worker` and `batch --queue` (Redis or RabbitMQ).",
+    )
+    lease: float = Field(
+        default=3600.0,
+        gt=0,
+        description="Seconds a queued job may run before it is taken for lost and graded again.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Shared secret of the GitHub push webhook (16+ characters)."
+    )
+    portal_secret: SecretStr | None = Field(
+        default=None, description="Key signing candidate invitation links (16+ characters)."
+    )
+    roster: Path | None = Field(
+        default=None, description="Roster (CSV or YAML) whose repositories are graded on push."
+    )
+    roster_challenge: str | None = Field(
+        default=None, description="Challenge (slug or directory) of the roster's repositories."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="Base URL of invitation links."
     )
 
     @field_validator("trusted_git_hosts", mode="before")

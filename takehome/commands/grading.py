@@ -18,6 +18,7 @@ from runner.pipeline import GradeRequest, grade
 from runner.regrade import regrade
 from takehome import wiring
 from takehome.batch_view import progress_bar, summary_table
+from takehome.commands import queueing
 from takehome.errors import EXIT_EXPECTED
 from takehome.options import (
     DATE_FORMATS,
@@ -100,9 +101,17 @@ def grade_command(
 )
 @out_dir_option("out", "Reports go to OUT/<alias>/, the cohort index to OUT/index.html.")
 @blind_option
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Send the submissions to `takehome worker`s (TAKEHOME_BROKER_URL) and wait for their "
+    "scorecards in the store (TAKEHOME_DATABASE_URL); --jobs is then the workers' business.",
+)
 def batch_command(
-    roster_path: Path, challenge_ref: str, jobs: int | None, out_dir: Path, blind: bool | None
-) -> None:
+    roster_path: Path, challenge_ref: str, jobs: int | None, out_dir: Path, blind: bool | None,
+    queued: bool,
+) -> None:  # fmt: skip
     """Grade every submission of a roster (CSV or YAML: alias, repo, ref, invited_at,
     deadline) in parallel; run again, it grades only what is missing or changed."""
     settings = load_settings()
@@ -110,6 +119,12 @@ def batch_command(
     challenge = wiring.challenge(challenge_ref)
     client, image = wiring.engine_and_image(settings, challenge)
     config = wiring.pipeline_config(settings, challenge, blind)
+    if queued:
+        cards, kept = queueing.grade_queued(settings, entries, challenge_ref, challenge, image,
+                                            config, out_dir, blind)  # fmt: skip
+        Console().print(summary_table(cards, kept))
+        click.echo(f"cohort index: {write_index(cards, challenge.config.title, out_dir)}")
+        return
     plan = plan_cohort(entries, challenge, image, config, out_dir)
     slots = jobs or default_slots(challenge)
     with progress_bar(Console(stderr=True), len(plan.to_grade)) as advance:

@@ -60,6 +60,9 @@ def _one_error_line(result) -> str:
         ["export", "csv"],
         ["regrade"],
         ["batch"],
+        ["worker"],
+        ["serve"],
+        ["invite"],
     ],
 )
 def test_every_command_has_help(command):

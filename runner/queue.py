@@ -1,0 +1,248 @@
+"""Distributed grading: a Celery app whose one task grades one submission, exactly once.
+
+Celery delivers a message at least once; the store turns that into exactly once. The task
+claims the run of the submission's idempotency key (``Store.start_run``), and only the
+claimant grades; the scorecard and the run's end are one transaction (``finish_run``). A
+redelivered job whose scorecard exists is a no-op; one whose run another worker holds is
+retried later, by which time that worker has finished or its lease has run out.
+
+The app's settings, and why:
+
+- ``task_acks_late`` and prefetch 1: a message is acknowledged only once its result is in
+  the store, so a worker that dies mid-job (``kill -9``, a lost host) leaves it to be
+  delivered again, and a busy worker never holds messages an idle one could run.
+- ``task_reject_on_worker_lost``: a job whose worker process vanished goes back to the queue
+  instead of being recorded as failed.
+- JSON only: a payload is data; pickle would let whoever can write to the broker run code on
+  every worker.
+- The threads pool: like ``runner.batch``'s slots, a job mostly waits on the engine, and each
+  run container carries the pid of the process that started it, so the worker is one process
+  whose death the reaper recognises (a prefork child's pid would hide it).
+- The lease is also Redis's visibility timeout: a message unacknowledged that long is
+  delivered again, and by then the run's claim has lapsed too, so the next worker grades it.
+  Workers look for such messages every quarter lease (ten seconds at most), and the lock of
+  that look expires as fast, so a worker killed while holding it stops no one for minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import weakref
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import docker
+import kombu.exceptions
+from celery import Celery, Task, bootsteps
+from pydantic import ValidationError
+
+from challenges.errors import TakehomeError
+from challenges.load import Challenge, load_challenge
+from graders.base import Outcome
+from graders.registry import available
+from runner.engine import connect
+from runner.errors import InfraError
+from runner.images import RunImage, ensure_run_image
+from runner.intake import IntakeOptions
+from runner.pipeline import PipelineConfig, grade
+from runner.queue_jobs import MAX_ATTEMPTS, Job, job_key, run_state
+from runner.reaper import reap
+from runner.store import DEFAULT_LEASE, Store, StoreError
+from runner.url_policy import UrlPolicy
+
+log = logging.getLogger(__name__)
+
+GRADE_TASK = "takehome.grade_submission"
+Configure = Callable[[Challenge, bool | None], PipelineConfig]
+"""The pipeline configuration of a challenge, given the job's blind flag (None: default)."""
+
+
+class QueueError(TakehomeError):
+    """The broker cannot be reached, so jobs cannot be sent."""
+
+
+def default_configure(challenge: Challenge, blind: bool | None) -> PipelineConfig:
+    """Hosts the challenge allows, nothing trusted: for apps built without settings."""
+    policy = UrlPolicy(allowed_hosts=challenge.config.allowed_hosts)
+    return PipelineConfig(intake=IntakeOptions(policy=policy), blind=bool(blind))
+
+
+class _Again(Exception):
+    """Not an error: the job must run again in ``countdown`` seconds."""
+
+    def __init__(self, countdown: float, why: str) -> None:
+        super().__init__(why)
+        self.countdown = countdown
+
+
+class _Grader:
+    """A worker's engine, store and run images, made once and shared by its threads."""
+
+    def __init__(self, store_url: str, lease: timedelta, base_image: str,
+                 docker_timeout: float, configure: Configure) -> None:  # fmt: skip
+        self._store_url, self._lease = store_url, lease
+        self._base_image, self._docker_timeout = base_image, docker_timeout
+        self._configure = configure
+        self._lock = threading.Lock()
+        self._client: docker.DockerClient | None = None
+        self._store: Store | None = None
+
+    def prepare(self) -> tuple[docker.DockerClient, Store]:
+        """Connect to the engine (reaping the leftovers of dead runs) and the store, once."""
+        with self._lock:
+            if self._client is None:
+                client = connect(self._docker_timeout)
+                removed = reap(client)
+                if removed:
+                    log.warning("removed leftover run containers: %s", ", ".join(removed))
+                self._client = client
+            if self._store is None:
+                self._store = Store.open(self._store_url, self._lease)
+            return self._client, self._store
+
+    def _image(self, client: docker.DockerClient, challenge: Challenge) -> RunImage:
+        """The challenge's run image, looked up per job (an image removed since is built
+        again) and built by one thread at a time (not twice at once)."""
+        with self._lock:
+            return ensure_run_image(client, challenge, self._base_image)
+
+    def pause(self, seconds: float) -> float:
+        """Retries wait less than the lease: Redis delivers a held message again after it."""
+        return max(0.5, min(seconds, self._lease.total_seconds() / 2))
+
+    def grade(self, job: Job) -> str:
+        """Grade ``job`` unless its scorecard exists; what happened, for the log.
+
+        Raises ``_Again`` when the job must run again later: another worker holds it, or this
+        attempt ended in an infra error (the run is marked failed, so it is claimed again)."""
+        client, store = self.prepare()
+        challenge = load_challenge(job.challenge, available())
+        image = self._image(client, challenge)
+        config = self._configure(challenge, job.blind)
+        key, head = job_key(job, challenge, image, config.intake, config.work_root)
+        submission = store.submission_for(challenge.config.id, job.alias, job.source, job.ref,
+                                          job.push_time)  # fmt: skip
+        run_id, claimed = store.start_run(submission, key, head, challenge.suite_hash, image.id)
+        if not claimed:
+            if store.scorecard_for_key(key) is not None:
+                return "already graded"
+            held = min(60.0, self._lease.total_seconds() / 4)
+            raise _Again(self.pause(held), "held by another worker")
+        try:
+            card = grade(job.request(challenge), client, image, config, Path(job.out_dir)).scorecard
+        except Exception as error:  # a bug in one submission's grading: retried, never charged
+            log.exception("grading %s failed", job.alias)
+            reason = f"internal error while grading ({error.__class__.__name__})"
+            return self._failed(store, run_id, key, reason)
+        if card.outcome is Outcome.INFRA_ERROR:
+            return self._failed(store, run_id, key, card.reason)
+        try:
+            store.finish_run(run_id, card)
+        except StoreError:
+            if store.scorecard_for_key(key) is not None:  # our lease ran out; another finished
+                return "already graded"
+            raise
+        return f"graded: {card.outcome.value}"
+
+    def _failed(self, store: Store, run_id: int, key: str, reason: str) -> str:
+        try:
+            store.fail_run(run_id, reason)
+        except StoreError:
+            if store.scorecard_for_key(key) is not None:
+                return "already graded"
+            raise
+        state = run_state(store, key)
+        attempts = state.attempts if state is not None else MAX_ATTEMPTS
+        if attempts < MAX_ATTEMPTS:
+            raise _Again(self.pause(10.0 * 2 ** (attempts - 1)), f"infra error: {reason}")
+        return f"failed after {attempts} attempts: {reason}"
+
+
+_GRADERS: weakref.WeakKeyDictionary[Celery, _Grader] = weakref.WeakKeyDictionary()
+
+
+def make_app(
+    broker_url: str,
+    store_url: str,
+    *,
+    base_image: str = "takehome-base:bookworm",
+    lease: timedelta = DEFAULT_LEASE,
+    concurrency: int | None = None,
+    docker_timeout: float = 60.0,
+    configure: Configure = default_configure,
+) -> Celery:
+    """The Celery app of takehome's workers and of whoever sends them jobs.
+
+    ``lease``: how long a job may run before it is taken for lost (the store's claim and the
+    broker's visibility timeout). ``concurrency``: jobs per worker (default: the cores; the
+    caller knows the CPU quota of a job, hence how many fit)."""
+    app = Celery("takehome", broker=broker_url, set_as_current=False)
+    seconds = lease.total_seconds()
+    app.conf.update(
+        task_serializer="json", result_serializer="json", accept_content=["json"],
+        event_serializer="json", task_acks_late=True, task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1, task_ignore_result=True, worker_pool="threads",
+        worker_concurrency=concurrency or os.cpu_count() or 1,
+        broker_connection_retry_on_startup=True, broker_connection_max_retries=None,
+        broker_transport_options={
+            "visibility_timeout": seconds,
+            "unacked_restore_interval": max(1, min(10, int(seconds / 4))),
+            "unacked_restore_throttle": 1,
+            "unacked_mutex_expire": max(1, min(300, int(seconds / 4))),
+            "socket_connect_timeout": 10,
+        },
+    )  # fmt: skip
+    grader = _Grader(store_url, lease, base_image, docker_timeout, configure)
+    _GRADERS[app] = grader
+
+    @app.task(name=GRADE_TASK, bind=True, max_retries=None)
+    def grade_submission(self: Task[Any, Any], payload: dict[str, Any]) -> str:
+        """Grade one submission (a ``Job`` as JSON); its scorecard lands in the store once."""
+        try:
+            job = Job.model_validate(payload)
+        except ValidationError as error:
+            log.error("dropped a malformed job: %s", " ".join(str(error).split()))
+            return "malformed"  # it would fail the same way every time
+        try:
+            outcome = grader.grade(job)
+        except _Again as again:
+            log.info("%s: %s; again in %.1f s", job.alias, again, again.countdown)
+            raise self.retry(countdown=again.countdown) from None
+        except (InfraError, StoreError) as error:  # engine or database away: wait for them
+            countdown = grader.pause(min(60.0, 2.0**self.request.retries))
+            log.warning("%s: %s; again in %.1f s", job.alias, error, countdown)
+            raise self.retry(countdown=countdown) from None
+        log.info("%s: %s", job.alias, outcome)
+        return outcome
+
+    class Prepare(bootsteps.StartStopStep):
+        """At worker start: engine and store connected, leftovers of dead runs removed."""
+
+        def start(self, parent: Any) -> None:
+            grader.prepare()
+
+    app.steps["worker"].add(Prepare)
+    return app
+
+
+def prepare_worker(app: Celery) -> None:
+    """Connect the app's worker to the engine and the store now, so that a missing engine or
+    database is reported before the worker starts taking jobs."""
+    _GRADERS[app].prepare()
+
+
+def enqueue(app: Celery, jobs: Iterable[Job]) -> list[str]:
+    """Send one message per job; their task ids. Sending a job twice is harmless."""
+    ids = []
+    try:
+        for job in jobs:
+            sent = app.send_task(GRADE_TASK, args=[job.model_dump(mode="json")])
+            ids.append(str(sent.id))
+    except (kombu.exceptions.OperationalError, OSError) as error:
+        shown = app.connection_for_write().as_uri()
+        raise QueueError(f"the broker {shown} cannot be reached: {error}") from None
+    return ids

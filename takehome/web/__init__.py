@@ -1,0 +1,1 @@
+"""The web surfaces: the GitHub push webhook and the candidate portal (``create_app``)."""

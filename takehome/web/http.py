@@ -1,0 +1,69 @@
+"""HTTP plumbing both surfaces share: a body read with a cap, and the security headers.
+
+The cap is enforced on the stream, not after it: a declared Content-Length over the cap is
+refused before a byte of the body is read, and a chunked body is abandoned at the first chunk
+that crosses it, so a 10 MB (or 10 GB) request never sits in memory.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SECURITY_HEADERS = {
+    # Pages carry their own CSS and nothing else: no scripts, images, frames or foreign forms.
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "referrer-policy": "no-referrer",  # the invitation token is in the URL
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "cache-control": "no-store",
+}
+
+
+class BodyTooLarge(Exception):
+    """The request body is over the cap (HTTP 413)."""
+
+
+class BadLength(Exception):
+    """The Content-Length header is not a number (HTTP 400)."""
+
+
+async def read_capped(request: Request, limit: int) -> bytes:
+    """The body, at most ``limit`` bytes; BodyTooLarge as soon as it is known to be more."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise BadLength(declared)
+        if int(declared) > limit:
+            raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class SecurityHeaders:
+    """ASGI middleware adding SECURITY_HEADERS to every response (errors included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name.encode(), value.encode()) for name, value
+                         in SECURITY_HEADERS.items() if name.encode() not in present]  # fmt: skip
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -1,0 +1,108 @@
+"""In-process grading for ``takehome serve``: a small thread pool behind ``enqueue``.
+
+Grading is exactly-once per idempotency key, as on the distributed workers: ``start_run``
+claims the run, only the claimant grades, and ``finish_run`` stores the scorecard and ends the
+run together. An infra error is never a result: the run is marked failed, so the next push or
+regrade grades it again. Web submissions come from candidates, so local paths are refused
+(``allow_local`` off) whatever the staff's CLI allows. Shutting down waits for the gradings
+already queued: a candidate whose link was spent must still get a grade.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from challenges.load import Challenge
+from graders.base import Outcome
+from runner.engine import Engine, connect
+from runner.errors import RepoRejected
+from runner.images import RunImage, ensure_run_image
+from runner.intake import new_work_dir, peek_head
+from runner.pipeline import GradeRequest, PipelineConfig, grade, submission_id
+from runner.reaper import reap
+from runner.store import Store, idempotency_key
+from takehome import wiring
+from takehome.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def grade_and_store(request: GradeRequest, store: Store, client: Engine, image: RunImage,
+                    config: PipelineConfig, out_dir: Path) -> str:  # fmt: skip
+    """Grade ``request`` unless its run is done or held elsewhere; what happened, for the log."""
+    challenge = request.challenge
+    alias = request.submission_id or submission_id(request.source)
+    work = new_work_dir(config.work_root)
+    try:
+        head = peek_head(request.source, request.ref, work, config.intake)
+    except RepoRejected:
+        head = None  # the grading itself will record why
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    key = idempotency_key(alias, request.source, head or request.ref or "unknown",
+                          challenge.suite_hash, image.id)  # fmt: skip
+    sub = store.submission_for(challenge.config.id, alias, request.source, request.ref,
+                               request.push_time)  # fmt: skip
+    run_id, claimed = store.start_run(sub, key, head, challenge.suite_hash, image.id)
+    if not claimed:
+        return "already graded, or being graded elsewhere"
+    try:
+        card = grade(request, client, image, config, out_dir).scorecard
+    except Exception as error:
+        store.fail_run(run_id, f"internal error while grading ({error.__class__.__name__})")
+        raise
+    if card.outcome is Outcome.INFRA_ERROR:
+        store.fail_run(run_id, card.reason)
+        return f"infra error, not recorded as a result: {card.reason}"
+    store.finish_run(run_id, card)
+    return f"graded: {card.outcome.value}"
+
+
+class GradingPool:
+    """``enqueue`` for the web app: gradings run in ``slots`` threads of this process."""
+
+    def __init__(self, settings: Settings, store: Store, out_dir: Path, slots: int) -> None:
+        self._settings, self._store, self._out_dir = settings, store, out_dir
+        self._pool = ThreadPoolExecutor(max_workers=max(1, slots), thread_name_prefix="grade")
+        self._lock = threading.Lock()
+        self._client: Engine | None = None
+        self._images: dict[tuple[Path, str], RunImage] = {}
+
+    def _prepare(self, challenge: Challenge) -> tuple[Engine, RunImage]:
+        """The engine (connected on first use, leftovers reaped) and the run image, once."""
+        with self._lock:
+            if self._client is None:
+                self._client = connect(self._settings.docker_timeout)
+                reap(self._client)
+            key = (challenge.root, challenge.suite_hash)
+            if key not in self._images:
+                self._images[key] = ensure_run_image(
+                    self._client, challenge, self._settings.base_image
+                )
+            return self._client, self._images[key]
+
+    def _config(self, challenge: Challenge) -> PipelineConfig:
+        config = wiring.pipeline_config(self._settings, challenge)
+        return replace(config, intake=replace(config.intake, allow_local=False))
+
+    def _run(self, request: GradeRequest) -> None:
+        alias = request.submission_id or request.source
+        try:
+            client, image = self._prepare(request.challenge)
+            config = self._config(request.challenge)
+            done = grade_and_store(request, self._store, client, image, config, self._out_dir)
+            log.info("%s: %s", alias, done)
+        except Exception:  # the server goes on; the run (if claimed) is marked failed
+            log.exception("grading %s failed", alias)
+
+    def enqueue(self, request: GradeRequest) -> None:
+        self._pool.submit(self._run, request)
+
+    def close(self) -> None:
+        """Wait for the gradings already handed over, then stop the threads."""
+        self._pool.shutdown(wait=True)
