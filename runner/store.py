@@ -32,8 +32,10 @@ from sqlalchemy import Update, delete, func, select, update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.selectable import Subquery
 
 from challenges.load import format_validation_error
+from reports.cohort import CohortRow
 from reports.scorecard import Review, Scorecard
 from runner.store_models import (
     READ_ONLY,
@@ -64,6 +66,22 @@ def idempotency_key(alias: str, source: str, head: str, suite_hash: str, image_i
     commit (the content hash for a plain directory), same hidden suite, same image."""
     payload = json.dumps([alias, source, head, suite_hash, image_id], separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _newest_per_alias(challenge_id: str) -> Subquery:
+    """Each scorecard of the challenge ranked newest-first within its alias (ids only:
+    carrying the JSON through the sort would cost ten times more)."""
+    rank = func.row_number().over(
+        partition_by=SubmissionRow.alias,
+        order_by=(ScorecardRow.created_at.desc(), ScorecardRow.id.desc()),
+    )
+    return (
+        select(SubmissionRow.alias, ScorecardRow.id, rank.label("rank"))
+        .join(RunRow, RunRow.submission_id == SubmissionRow.id)
+        .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
+        .where(SubmissionRow.challenge_id == challenge_id)
+        .subquery()
+    )
 
 
 def _now() -> datetime:
@@ -220,7 +238,10 @@ class Store:
             row = ScorecardRow(run_id=run_id, data=scorecard.model_dump_json(),
                                outcome=scorecard.outcome.value, status=scorecard.status.value,
                                auto_score=scorecard.auto_score, score=scorecard.score,
-                               created_at=now)  # fmt: skip
+                               created_at=now, tests_passed=scorecard.tests.passed,
+                               tests_total=scorecard.tests.total,
+                               auto_max_score=scorecard.auto_max_score,
+                               max_score=scorecard.max_score)  # fmt: skip
             session.add(row)
             session.flush()
             return row.id
@@ -253,17 +274,7 @@ class Store:
 
     def latest_scorecards(self, challenge_id: str) -> list[Scorecard]:
         """The newest scorecard of each alias of the challenge, by alias."""
-        rank = func.row_number().over(
-            partition_by=SubmissionRow.alias,
-            order_by=(ScorecardRow.created_at.desc(), ScorecardRow.id.desc()),
-        )
-        ranked = (  # ids only: sorting the JSON along would cost ten times more
-            select(SubmissionRow.alias, ScorecardRow.id, rank.label("rank"))
-            .join(RunRow, RunRow.submission_id == SubmissionRow.id)
-            .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
-            .where(SubmissionRow.challenge_id == challenge_id)
-            .subquery()
-        )
+        ranked = _newest_per_alias(challenge_id)
         newest = (
             select(ScorecardRow.id, ScorecardRow.data)
             .join(ranked, ranked.c.id == ScorecardRow.id)
@@ -272,6 +283,37 @@ class Store:
         with self._transaction(write=False) as session:
             rows = session.execute(newest.order_by(ranked.c.alias)).all()
         return [self._card(row.id, row.data) for row in rows]
+
+    def cohort_rows(self, challenge_id: str) -> list[CohortRow]:
+        """The index page's summary of each alias's newest scorecard, from columns only."""
+        ranked = _newest_per_alias(challenge_id)
+        listing = (
+            select(ranked.c.alias, ScorecardRow.outcome, ScorecardRow.status,
+                   ScorecardRow.tests_passed, ScorecardRow.tests_total, ScorecardRow.auto_score,
+                   ScorecardRow.auto_max_score, ScorecardRow.score, ScorecardRow.max_score,
+                   DecisionRow.recommendation)
+            .join(ranked, ranked.c.id == ScorecardRow.id)
+            .outerjoin(DecisionRow, DecisionRow.scorecard_id == ScorecardRow.id)
+            .where(ranked.c.rank == 1)
+            .order_by(ranked.c.alias)
+        )  # fmt: skip
+        with self._transaction(write=False) as session:
+            rows = session.execute(listing).all()
+        return [
+            CohortRow(
+                alias=r.alias,
+                outcome=r.outcome,
+                status=r.status,
+                tests_passed=r.tests_passed or 0,
+                tests_total=r.tests_total or 0,
+                auto_score=r.auto_score,
+                auto_max_score=r.auto_max_score or 0.0,
+                score=r.score,
+                max_score=r.max_score or 0.0,
+                recommendation=r.recommendation,
+            )
+            for r in rows
+        ]
 
     def record_delivery(self, delivery_id: str, event: str, repository: str) -> bool:
         """Remember a webhook delivery; False when it was seen before (a replay)."""

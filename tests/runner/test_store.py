@@ -254,7 +254,7 @@ def test_migrations_create_every_table_and_reopening_is_fine(url: str) -> None:
         assert expected == TABLES
         with store.engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert version.scalar_one() == "0001"
+            assert version.scalar_one() == "0002"
             with warnings.catch_warnings():  # expression indexes are not compared, only tested
                 warnings.filterwarnings("ignore", message=".*expression-based index")
                 differences = compare_metadata(MigrationContext.configure(connection),
@@ -581,3 +581,21 @@ def test_latest_scorecards_of_ten_thousand(tmp_path: Path, make_card: CardFactor
         newest = {f"cand{n % aliases:04d}": f"https://github.com/x/{n}"
                   for n in range(1, total + 1)}  # fmt: skip
         assert {card.submission.id: card.submission.source for card in latest} == newest
+
+
+def test_the_cohort_listing_comes_from_columns_and_matches_the_scorecards(
+    store: Store, make_card: CardFactory
+) -> None:
+    _graded(store, make_card("ana", commit="a" * 40, failing=3))
+    _graded(store, make_card("ana", commit="b" * 40, failing=0))  # newer: the one listed
+    card = make_card("ben", commit="c" * 40, failing=5)
+    _, scorecard_id = _graded(store, card)
+    decision = Decision(recommendation=Recommendation.NO, reason="r", decided_by="hm",
+                        decided_at=DECIDED, disagreements=[])  # fmt: skip
+    store.record_decision(scorecard_id, card.model_copy(
+        update={"status": Status.COMPLETE, "score": 40.0, "decision": decision}))  # fmt: skip
+    ana, ben = store.cohort_rows("kv-store")
+    assert (ana.alias, ana.outcome, ana.tests_passed, ana.tests_total) == ("ana", "passed", 49, 49)
+    assert (ben.alias, ben.tests_passed, ben.recommendation) == ("ben", 44, "no")
+    assert (ben.score, ben.max_score, ben.auto_max_score) == (40.0, 100, 85)
+    assert store.cohort_rows("other") == []
