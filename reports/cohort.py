@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports.render import render_page, write_text_atomically
+from reports.render import points, render_page, write_text_atomically
 from reports.scorecard import Scorecard
 
 
@@ -26,6 +26,18 @@ class CohortRow:
     score: float | None
     max_score: float
     recommendation: str | None
+
+    def cells(self) -> tuple[str, str, str, str, str, str]:
+        """The row's display texts, formatted here once rather than by template filters
+        (ten thousand rows render in a fraction of the time)."""
+        return (
+            self.outcome.replace("_", " "),
+            f"{self.tests_passed}/{self.tests_total}",
+            f"{points(self.auto_score)} / {points(self.auto_max_score)}",
+            f"{points(self.score)} / {points(self.max_score)}",
+            self.status,
+            (self.recommendation or "—").replace("_", " "),
+        )
 
 
 def row_of(card: Scorecard) -> CohortRow:

@@ -285,17 +285,29 @@ class Store:
         return [self._card(row.id, row.data) for row in rows]
 
     def cohort_rows(self, challenge_id: str) -> list[CohortRow]:
-        """The index page's summary of each alias's newest scorecard, from columns only."""
-        ranked = _newest_per_alias(challenge_id)
+        """The index page's summary of each alias's newest scorecard, from columns only.
+
+        Newest is the highest scorecard id (ids grow with insertion): a plain GROUP BY, which
+        lists ten thousand aliases several times faster than ranking them by time.
+        """
+        newest = (
+            select(func.max(ScorecardRow.id).label("id"))
+            .join(RunRow, ScorecardRow.run_id == RunRow.id)
+            .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
+            .where(SubmissionRow.challenge_id == challenge_id)
+            .group_by(SubmissionRow.alias)
+            .subquery()
+        )
         listing = (
-            select(ranked.c.alias, ScorecardRow.outcome, ScorecardRow.status,
+            select(SubmissionRow.alias, ScorecardRow.outcome, ScorecardRow.status,
                    ScorecardRow.tests_passed, ScorecardRow.tests_total, ScorecardRow.auto_score,
                    ScorecardRow.auto_max_score, ScorecardRow.score, ScorecardRow.max_score,
                    DecisionRow.recommendation)
-            .join(ranked, ranked.c.id == ScorecardRow.id)
+            .join(newest, newest.c.id == ScorecardRow.id)
+            .join(RunRow, ScorecardRow.run_id == RunRow.id)
+            .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
             .outerjoin(DecisionRow, DecisionRow.scorecard_id == ScorecardRow.id)
-            .where(ranked.c.rank == 1)
-            .order_by(ranked.c.alias)
+            .order_by(SubmissionRow.alias)
         )  # fmt: skip
         with self._transaction(write=False) as session:
             rows = session.execute(listing).all()
