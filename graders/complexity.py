@@ -93,6 +93,13 @@ class ComplexityMeasurement(StrictModel):
         description="max_cc minus the starter's in the same files; None without a starter."
     )
 
+    def incomplete(self) -> str | None:
+        """Why the figures cannot be trusted to score, if they cannot: code radon could not
+        read has no complexity, and must not look simple."""
+        if self.unparsable:
+            return f"{len(self.unparsable)} file(s) could not be parsed, e.g. {self.unparsable[0]}"
+        return None
+
     def metrics(self) -> dict[str, float]:
         """The figures rubric thresholds use."""
         return {

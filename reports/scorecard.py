@@ -180,6 +180,10 @@ class Measurements(_Model):
         default=None, description="git history; null for a plain directory."
     )
 
+    def incomplete(self, source: str) -> str | None:
+        """Why a source's figures cannot score (they then give the lowest level), if so."""
+        return self.complexity.incomplete() if source == "complexity" and self.complexity else None
+
     def metric(self, source: str, name: str) -> float | None:
         """One figure a rubric threshold reads, or None when that source was not measured."""
         measured = {"lint": self.lint, "complexity": self.complexity, "history": self.history}

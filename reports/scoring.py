@@ -81,6 +81,9 @@ def _measured_row(
         detail = f"{criterion.source} was not measured" + (
             "" if outcome.scored else f" ({outcome.value.replace('_', ' ')})"
         )
+    elif problem := measurements.incomplete(criterion.source):
+        level, score = 1, round(criterion.points / MAX_LEVEL, 2)
+        detail = f"{problem}: level 1 of {MAX_LEVEL}"
     else:
         level = criterion.level_for(value)
         score = round(criterion.points * level / MAX_LEVEL, 2)

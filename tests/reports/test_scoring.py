@@ -91,3 +91,24 @@ def test_timeouts_keep_the_points_of_tests_that_passed(kv_store):
     card = _card(kv_store, {first: TestStatus.TIMEOUT}, Outcome.TIMEOUT)
     assert 0 < _row(card, "ttl").score < 15
     assert card.tests.passed == card.tests.total - 1
+
+
+def test_code_that_does_not_parse_gets_the_lowest_complexity_level(kv_store, tmp_path):
+    from graders.complexity import measure_complexity
+    from reports.scorecard import Measurements
+
+    (tmp_path / "kvstore.py").write_text("def broken(:\n    pass\n")
+    measured = Measurements(complexity=measure_complexity(tmp_path, None, 10))
+    info = SubmissionInfo(id="s", source="/tmp/s", ref=None, commit="sha256:00")
+    card = build_scorecard(
+        kv_store,
+        info,
+        measurement(kv_store, {}, Outcome.CRASH, "r"),
+        provenance(kv_store),
+        [],
+        measured,
+    )
+    row = _row(card, "complexity")
+    assert row.level == 1
+    assert row.score == pytest.approx(5 / 4)
+    assert "could not be parsed" in row.detail
