@@ -9,13 +9,15 @@ cd "$(dirname "$0")/.."
 log() { echo "setup: $*" >&2; }
 die() { log "$*"; exit 1; }
 is_root() { [ "$(id -u)" = 0 ]; }
+# root, or passwordless sudo (a CI runner): what installing packages needs.
+if is_root; then AS_ROOT=""; elif sudo -n true 2>/dev/null; then AS_ROOT="sudo -n"; else AS_ROOT="none"; fi
 APT_UPDATED=0
 apt_install() {
   command -v apt-get >/dev/null 2>&1 || die "missing $* and no apt-get here: install it and run again"
-  is_root || die "missing $*: run as root, or install it yourself (apt-get install $*)"
-  if [ "$APT_UPDATED" = 0 ]; then apt-get update -qq; APT_UPDATED=1; fi
+  [ "$AS_ROOT" != none ] || die "missing $*: run as root, or install it yourself (apt-get install $*)"
+  if [ "$APT_UPDATED" = 0 ]; then $AS_ROOT apt-get update -qq; APT_UPDATED=1; fi
   log "installing $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  $AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 # 1. Python >= 3.11 and the project's own virtual environment (generic package names such as
@@ -44,7 +46,7 @@ command -v tar >/dev/null 2>&1 || apt_install tar
 # Redis: the broker the queue tests start on loopback (takehome worker, batch --queue).
 command -v redis-server >/dev/null 2>&1 || apt_install redis-server
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && is_root; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$AS_ROOT" != none ]; then
     apt_install postgresql
   else
     log "PostgreSQL server binaries not found: the store tests will fail (install postgresql)"
