@@ -42,14 +42,14 @@ from pydantic import ValidationError
 
 from challenges.errors import TakehomeError
 from challenges.load import Challenge, load_challenge
-from graders.base import Outcome
 from graders.registry import available
+from runner.claim import Claim, grade_once
 from runner.engine import connect
 from runner.errors import InfraError
 from runner.images import RunImage, ensure_run_image
 from runner.intake import IntakeOptions
-from runner.pipeline import PipelineConfig, grade
-from runner.queue_jobs import MAX_ATTEMPTS, Job, job_key, run_state
+from runner.pipeline import PipelineConfig
+from runner.queue_jobs import MAX_ATTEMPTS, Job, run_state
 from runner.reaper import reap
 from runner.store import DEFAULT_LEASE, Store, StoreError
 from runner.url_policy import UrlPolicy
@@ -123,43 +123,19 @@ class _Grader:
         challenge = load_challenge(job.challenge, available())
         image = self._image(client, challenge)
         config = self._configure(challenge, job.blind)
-        key, head = job_key(job, challenge, image, config.intake, config.work_root)
-        submission = store.submission_for(challenge.config.id, job.alias, job.source, job.ref,
-                                          job.push_time)  # fmt: skip
-        run_id, claimed = store.start_run(submission, key, head, challenge.suite_hash, image.id)
-        if not claimed:
-            if store.scorecard_for_key(key) is not None:
-                return "already graded"
-            held = min(60.0, self._lease.total_seconds() / 4)
-            raise _Again(self.pause(held), "held by another worker")
-        try:
-            card = grade(job.request(challenge), client, image, config, Path(job.out_dir)).scorecard
-        except Exception as error:  # a bug in one submission's grading: retried, never charged
-            log.exception("grading %s failed", job.alias)
-            reason = f"internal error while grading ({error.__class__.__name__})"
-            return self._failed(store, run_id, key, reason)
-        if card.outcome is Outcome.INFRA_ERROR:
-            return self._failed(store, run_id, key, card.reason)
-        try:
-            store.finish_run(run_id, card)
-        except StoreError:
-            if store.scorecard_for_key(key) is not None:  # our lease ran out; another finished
-                return "already graded"
-            raise
-        return f"graded: {card.outcome.value}"
-
-    def _failed(self, store: Store, run_id: int, key: str, reason: str) -> str:
-        try:
-            store.fail_run(run_id, reason)
-        except StoreError:
-            if store.scorecard_for_key(key) is not None:
-                return "already graded"
-            raise
-        state = run_state(store, key)
-        attempts = state.attempts if state is not None else MAX_ATTEMPTS
-        if attempts < MAX_ATTEMPTS:
-            raise _Again(self.pause(10.0 * 2 ** (attempts - 1)), f"infra error: {reason}")
-        return f"failed after {attempts} attempts: {reason}"
+        attempt = grade_once(job.request(challenge), store, client, image, config,
+                             Path(job.out_dir))  # fmt: skip
+        if attempt.claim is Claim.HELD:
+            raise _Again(self.pause(min(60.0, self._lease.total_seconds() / 4)), attempt.claim)
+        if attempt.claim is Claim.FAILED:
+            state = run_state(store, attempt.key)
+            attempts = state.attempts if state is not None else MAX_ATTEMPTS
+            if attempts < MAX_ATTEMPTS:
+                raise _Again(
+                    self.pause(10.0 * 2 ** (attempts - 1)), f"infra error: {attempt.detail}"
+                )
+            return f"failed after {attempts} attempts: {attempt.detail}"
+        return f"{attempt.claim.value}: {attempt.detail}" if attempt.detail else attempt.claim.value
 
 
 _GRADERS: weakref.WeakKeyDictionary[Celery, _Grader] = weakref.WeakKeyDictionary()

@@ -5,7 +5,6 @@ tests share these.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,17 +15,15 @@ from sqlalchemy.orm import sessionmaker
 
 from challenges.load import Challenge
 from challenges.roster import ALIAS_PATTERN, RosterEntry
-from runner.errors import RepoRejected
+from runner.claim import request_key
 from runner.images import RunImage
-from runner.intake import IntakeOptions, new_work_dir, peek_head
+from runner.intake import IntakeOptions
 from runner.pipeline import GradeRequest
-from runner.store import Store, StoreError, idempotency_key
+from runner.store import Store, StoreError
 from runner.store_models import READ_ONLY, RunRow, RunStatus, one_line
 
 MAX_ATTEMPTS = 3
 """Claims of a run after which an infra error is final (until the job is sent again)."""
-UNKNOWN_HEAD = "unknown"
-"""The head in the key when neither the repository nor the roster tells it."""
 
 
 class Job(BaseModel):
@@ -68,19 +65,8 @@ class Job(BaseModel):
 
 def job_key(job: Job, challenge: Challenge, image: RunImage, intake: IntakeOptions,
             work_root: Path | None = None) -> tuple[str, str | None]:  # fmt: skip
-    """The job's idempotency key and the head it was computed from (None: not known).
-
-    The head comes from ``peek_head`` (no objects fetched), else the ref: a push after the
-    job was sent makes another key, hence another grading, as it should."""
-    work = new_work_dir(work_root)
-    try:
-        head = peek_head(job.source, job.ref, work, intake)
-    except RepoRejected:
-        head = None  # the grading itself will say why
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    shown = head or job.ref or UNKNOWN_HEAD
-    return idempotency_key(job.alias, job.source, shown, challenge.suite_hash, image.id), head
+    """The job's idempotency key and the head it was computed from: the request's."""
+    return request_key(job.request(challenge), image, intake, work_root)
 
 
 @dataclass(frozen=True)

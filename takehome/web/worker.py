@@ -11,21 +11,18 @@ already queued: a candidate whose link was spent must still get a grade.
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from challenges.load import Challenge
-from graders.base import Outcome
+from runner.claim import Claim, grade_once
 from runner.engine import Engine, connect
-from runner.errors import RepoRejected
 from runner.images import RunImage, ensure_run_image
-from runner.intake import new_work_dir, peek_head
-from runner.pipeline import GradeRequest, PipelineConfig, grade, submission_id
+from runner.pipeline import GradeRequest, PipelineConfig
 from runner.reaper import reap
-from runner.store import Store, idempotency_key
+from runner.store import Store
 from takehome import wiring
 from takehome.settings import Settings
 
@@ -35,32 +32,12 @@ log = logging.getLogger(__name__)
 def grade_and_store(request: GradeRequest, store: Store, client: Engine, image: RunImage,
                     config: PipelineConfig, out_dir: Path) -> str:  # fmt: skip
     """Grade ``request`` unless its run is done or held elsewhere; what happened, for the log."""
-    challenge = request.challenge
-    alias = request.submission_id or submission_id(request.source)
-    work = new_work_dir(config.work_root)
-    try:
-        head = peek_head(request.source, request.ref, work, config.intake)
-    except RepoRejected:
-        head = None  # the grading itself will record why
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    key = idempotency_key(alias, request.source, head or request.ref or "unknown",
-                          challenge.suite_hash, image.id)  # fmt: skip
-    sub = store.submission_for(challenge.config.id, alias, request.source, request.ref,
-                               request.push_time)  # fmt: skip
-    run_id, claimed = store.start_run(sub, key, head, challenge.suite_hash, image.id)
-    if not claimed:
+    attempt = grade_once(request, store, client, image, config, out_dir)
+    if attempt.claim is Claim.FAILED:
+        return f"infra error, not recorded as a result: {attempt.detail}"
+    if attempt.claim in {Claim.ALREADY, Claim.HELD}:
         return "already graded, or being graded elsewhere"
-    try:
-        card = grade(request, client, image, config, out_dir).scorecard
-    except Exception as error:
-        store.fail_run(run_id, f"internal error while grading ({error.__class__.__name__})")
-        raise
-    if card.outcome is Outcome.INFRA_ERROR:
-        store.fail_run(run_id, card.reason)
-        return f"infra error, not recorded as a result: {card.reason}"
-    store.finish_run(run_id, card)
-    return f"graded: {card.outcome.value}"
+    return f"graded: {attempt.detail}"
 
 
 class GradingPool:
