@@ -16,12 +16,9 @@ from pathlib import Path
 import docker
 
 from challenges.load import Challenge
-from graders.base import Outcome
-from graders.tests import unrun_measurement
-from reports.scorecard import SubmissionInfo
 from runner.images import RunImage
-from runner.pipeline import GradeRequest, PipelineConfig, grade, submission_id
-from runner.recording import Gathered, Graded, record
+from runner.pipeline import GradeRequest, PipelineConfig, grade, record_infra_error
+from runner.recording import Graded
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +32,7 @@ def _internal_error(
     request: GradeRequest, image: RunImage, out_dir: Path, error: Exception
 ) -> Graded:
     reason = f"internal error while grading ({error.__class__.__name__}); not the candidate's fault"
-    measurement = unrun_measurement(request.challenge, Outcome.INFRA_ERROR, reason)
-    sub_id = request.submission_id or submission_id(request.source)
-    info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit="unknown")
-    return record(request.challenge, info, image, measurement, Gathered(), "unknown", out_dir)
+    return record_infra_error(request, image, out_dir, reason)
 
 
 def grade_batch(

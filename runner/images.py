@@ -108,7 +108,10 @@ def _tar(files: dict[str, bytes]) -> io.BytesIO:
 
 
 def image_tag(challenge: Challenge, base_id: str) -> str:
-    files = _context_files(challenge, base_id)
+    return _tag(challenge, base_id, _context_files(challenge, base_id))
+
+
+def _tag(challenge: Challenge, base_id: str, files: dict[str, bytes]) -> str:
     digest = hashlib.sha256(base_id.encode())
     for name, data in sorted(files.items()):
         digest.update(name.encode() + b"\0" + data + b"\0")
@@ -122,12 +125,13 @@ def ensure_run_image(
     base = challenge.config.image.base or default_base
     try:
         base_id = ensure_base_image(client, base)
-        tag = image_tag(challenge, base_id)
+        files = _context_files(challenge, base_id)  # read once: for the tag and the build
+        tag = _tag(challenge, base_id, files)
         try:
             return RunImage(tag=tag, id=str(client.images.get(tag).id), base=base)
         except docker.errors.ImageNotFound:
             pass
-        context = _tar(_context_files(challenge, base_id))
+        context = _tar(files)
         image, _ = client.images.build(
             fileobj=context,
             custom_context=True,

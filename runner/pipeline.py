@@ -198,6 +198,17 @@ def grade(
     return record(challenge, info, image, tests, gathered, _engine_version(client), out_dir)
 
 
+def record_infra_error(
+    request: GradeRequest, image: RunImage, out_dir: Path, reason: str, blind: bool = False
+) -> Graded:
+    """The record of a submission that could not be graded at all: no score, the reason."""
+    sub_id = request.submission_id or submission_id(request.source)
+    info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit="unknown")
+    measurement = unrun_measurement(request.challenge, Outcome.INFRA_ERROR, reason)
+    gathered = Gathered(identity=[] if blind else None)
+    return record(request.challenge, info, image, measurement, gathered, "unknown", out_dir)
+
+
 def _engine_version(client: docker.DockerClient) -> str:
     try:
         return engine_version(client)

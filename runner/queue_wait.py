@@ -18,13 +18,11 @@ from pathlib import Path
 from celery import Celery
 
 from challenges.load import Challenge
-from graders.base import Outcome
-from graders.tests import unrun_measurement
-from reports.scorecard import Scorecard, SubmissionInfo
+from reports.scorecard import Scorecard
 from runner.images import RunImage
+from runner.pipeline import record_infra_error
 from runner.queue import QueueError, enqueue
 from runner.queue_jobs import MAX_ATTEMPTS, Job, run_state
-from runner.recording import Gathered, record
 from runner.store import Store
 from runner.store_models import RunStatus
 
@@ -117,8 +115,5 @@ def infra_error_card(job: Job, challenge: Challenge, image: RunImage, reason: st
                      blind: bool) -> Scorecard:  # fmt: skip
     """What the in-process batch records for a submission it could not grade: no score, the
     reason, reports under the job's out dir. Never stored: the next batch grades it again."""
-    measurement = unrun_measurement(challenge, Outcome.INFRA_ERROR, reason)
-    info = SubmissionInfo(id=job.alias, source=job.source, ref=job.ref, commit="unknown")
-    gathered = Gathered(identity=[] if blind else None)
-    graded = record(challenge, info, image, measurement, gathered, "unknown", Path(job.out_dir))
-    return graded.scorecard
+    request = job.request(challenge)
+    return record_infra_error(request, image, Path(job.out_dir), reason, blind).scorecard

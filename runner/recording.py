@@ -9,7 +9,7 @@ from pathlib import Path
 
 from challenges.load import Challenge
 from graders.tests import TestsMeasurement
-from reports.blind import blind_id, redact
+from reports.blind import redact
 from reports.render import write_reports, write_text_atomically
 from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
@@ -71,6 +71,3 @@ def record(
         directory.mkdir(parents=True, exist_ok=True)
         write_text_atomically(directory / f"{card.submission.id}.json", json.dumps(identity) + "\n")
     return Graded(scorecard=card, reports=write_reports(card, out_dir / card.submission.id))
-
-
-__all__ = ["Gathered", "Graded", "blind_id", "record"]

@@ -10,7 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -103,6 +103,17 @@ def git(repo: Path, *args: str) -> str:
 RepoFactory = Callable[..., Path]
 
 
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write ``{relative path: text or bytes}`` under ``root``, folders included."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> RepoFactory:
     """A real git repository whose commits copy the given directories (or file maps) in turn."""
@@ -118,9 +129,7 @@ def make_repo(tmp_path: Path) -> RepoFactory:
                         child
                     ) if child.is_dir() and not child.is_symlink() else child.unlink()
             if isinstance(content, dict):
-                for relative, text in content.items():
-                    (repo / relative).parent.mkdir(parents=True, exist_ok=True)
-                    (repo / relative).write_text(text)
+                write_files(repo, content)
             else:
                 shutil.copytree(content, repo, dirs_exist_ok=True, symlinks=True)
             git(repo, "add", "-A")

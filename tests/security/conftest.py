@@ -20,7 +20,7 @@ from reports.scorecard import Scorecard
 from runner.engine import Engine
 from runner.images import RunImage, ensure_run_image
 from runner.pipeline import GradeRequest, PipelineConfig, grade
-from tests.conftest import BASE_IMAGE, _our_containers, git
+from tests.conftest import BASE_IMAGE, _our_containers, git, write_files
 
 SANDBOX_UID = 65534
 WALL_SECONDS = 8
@@ -97,13 +97,7 @@ def hostile_repo(tmp_path: Path, kv_store: Challenge) -> Callable[..., Path]:
         git(repo, "init", "-q", "-b", "main")
         git(repo, "add", "-A")
         git(repo, "commit", "-q", "-m", "honest start")
-        for relative, content in files.items():
-            path = repo / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content)
+        write_files(repo, files)
         git(repo, "add", "-A")
         git(repo, "commit", "-q", "-m", "the attack")
         return repo
