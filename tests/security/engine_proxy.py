@@ -30,11 +30,13 @@ class EngineProxy:
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(str(self.path))
         server.listen(64)
-        self._server = server
+        with self._lock:
+            self._server = server
         threading.Thread(target=self._accept, args=(server,), daemon=True).start()
 
     def stop(self) -> None:
-        server, self._server = self._server, None
+        with self._lock:  # a connection accepted from now on sees it is stale and closes
+            server, self._server = self._server, None
         if server is not None:
             with contextlib.suppress(OSError):
                 server.shutdown(socket.SHUT_RDWR)
@@ -53,9 +55,12 @@ class EngineProxy:
                 client, _ = server.accept()
             except OSError:
                 return
-            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            upstream.connect(ENGINE_SOCKET)
             with self._lock:
+                if self._server is not server:  # stopped while this one was being accepted
+                    client.close()
+                    return
+                upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                upstream.connect(ENGINE_SOCKET)
                 self._connections += [client, upstream]
             for source, target in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, target), daemon=True).start()
