@@ -19,6 +19,7 @@ from challenges.load import Challenge
 from runner.images import RunImage
 from runner.pipeline import GradeRequest, PipelineConfig, grade, record_infra_error
 from runner.recording import Graded
+from runner.warm_pool import WarmPool
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +49,20 @@ def grade_batch(
 
     def one(request: GradeRequest) -> Graded:
         try:
-            return grade(request, client, image, config, out_dir)
+            return grade(request, client, image, config, out_dir, pool)
         except Exception as error:  # one submission's bug must not sink the batch
             log.exception("grading %s failed", request.source)
             return _internal_error(request, image, out_dir, error)
 
     results: dict[int, Graded] = {}
-    with ThreadPoolExecutor(max_workers=max(1, slots), thread_name_prefix="slot") as pool:
-        futures = {pool.submit(one, request): index for index, request in enumerate(requests)}
+    if not requests:
+        return []
+    limits = requests[0].challenge.config.limits
+    with (
+        WarmPool(client, image, limits, min(slots, len(requests)), config.work_root) as pool,
+        ThreadPoolExecutor(max_workers=max(1, slots), thread_name_prefix="slot") as executor,
+    ):
+        futures = {executor.submit(one, request): index for index, request in enumerate(requests)}
         for future in as_completed(futures):
             graded = future.result()
             results[futures[future]] = graded

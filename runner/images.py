@@ -20,6 +20,7 @@ from challenges.load import Challenge
 from runner.base_image import ensure_base_image
 from runner.engine import ENGINE_ERRORS
 from runner.errors import ImageError, InfraError
+from runner.handoff import HANDOFF, TREE_NAME
 
 WRAPPER_DIR = Path(__file__).parent / "wrapper"
 WRAPPER_FILES = ("takehome_wrapper.py", "pytest_entry.py", "takehome_plugin.py")
@@ -71,6 +72,9 @@ def _dockerfile(challenge: Challenge, base: str) -> str:
     lines += [f"RUN {step}" for step in challenge.config.image.setup]
     lines += [
         f"COPY takehome {OPT}",
+        # The tree arrives after start-up, inside the read-only handoff mount (runner/handoff.py).
+        f"RUN mkdir -p {HANDOFF} && rm -rf {SUBMISSION}"
+        f" && ln -s {HANDOFF}/{TREE_NAME} {SUBMISSION}",
         'RUN python3 -c "import pytest, pytest_timeout" || '
         '(echo "the base image needs python3 with pytest and pytest-timeout" >&2; exit 1)',
         # Byte-compile the wrapper and cache pytest's assertion-rewritten suite now: at run

@@ -19,6 +19,7 @@ from typing import TypeVar
 import docker
 
 from challenges.load import Challenge
+from challenges.model import Limits
 from challenges.units import parse_duration
 from graders.base import Outcome, RunEvidence, Submission
 from graders.history import TimeWindow, choose_commit
@@ -29,11 +30,12 @@ from graders.tests import TestsGrader, TestsMeasurement, unrun_measurement
 from reports.scorecard import Flag, Measurements, SubmissionInfo
 from runner.engine import ENGINE_ERRORS, engine_version
 from runner.errors import InfraError, RepoRejected
-from runner.images import LABEL, RunImage
+from runner.images import RunImage
 from runner.intake import Chooser, Intake, IntakeOptions, new_work_dir, take_in
 from runner.reaper import reap_quietly
 from runner.recording import Gathered, Graded, record
-from runner.sandbox import run_suite
+from runner.sandbox import RunContainer, run_suite, start_container
+from runner.warm_pool import WarmPool
 
 _T = TypeVar("_T")
 
@@ -83,21 +85,33 @@ def submission_id(source: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._") or "submission"
 
 
+def _container(
+    client: docker.DockerClient,
+    image: RunImage,
+    limits: Limits,
+    config: PipelineConfig,
+    pool: WarmPool | None,
+) -> RunContainer:
+    if pool is not None:
+        return pool.take(image, limits)
+    return start_container(client, image, limits, config.work_root)
+
+
 def _run_with_retries(
     client: docker.DockerClient,
     image: RunImage,
     intake: Intake,
     challenge: Challenge,
     config: PipelineConfig,
-    sub_id: str,
     flags: list[Flag],
+    pool: WarmPool | None,
 ) -> RunEvidence:
     """Run the suite, retrying engine failures with back-off; each retry leaves a flag."""
-    labels = {f"{LABEL}.submission": sub_id}
+    limits = challenge.config.limits
     delay = config.backoff
     for attempt in range(1, config.run_attempts + 1):
         try:
-            return run_suite(client, image, intake.tree, challenge.config.limits, labels)
+            return run_suite(_container(client, image, limits, config, pool), intake.tree)
         except InfraError as error:
             if attempt == config.run_attempts:
                 raise
@@ -140,7 +154,7 @@ def _gather(
     config: PipelineConfig,
     work: Path,
     gathered: Gathered,
-    sub_id: str,
+    pool: WarmPool | None,
 ) -> TestsMeasurement:
     """Every stage up to the measured run; what it learns goes into ``gathered`` as it goes,
     so a later failure still leaves the commit, the flags and the measurements."""
@@ -167,7 +181,7 @@ def _gather(
                                             request.candidate_names)  # fmt: skip
     evidence = clock.timed(
         "run",
-        lambda: _run_with_retries(client, image, intake, challenge, config, sub_id, gathered.flags),
+        lambda: _run_with_retries(client, image, intake, challenge, config, gathered.flags, pool),
     )
     gathered.timings["container"] = evidence.seconds
     return clock.timed("tests", lambda: TestsGrader().measure(replace(submission, run=evidence)))
@@ -179,14 +193,18 @@ def grade(
     image: RunImage,
     config: PipelineConfig,
     out_dir: Path,
+    pool: WarmPool | None = None,
 ) -> Graded:
-    """Grade one submission and write its reports under ``out_dir/<submission id>/``."""
+    """Grade one submission and write its reports under ``out_dir/<submission id>/``.
+
+    With a ``pool``, the run takes a container started ahead of time (``runner.warm_pool``).
+    """
     challenge = request.challenge
     sub_id = request.submission_id or submission_id(request.source)
     gathered = Gathered(identity=[] if config.blind else None)
     work = new_work_dir(config.work_root)
     try:
-        tests = _gather(request, client, image, config, work, gathered, sub_id)
+        tests = _gather(request, client, image, config, work, gathered, pool)
     except RepoRejected as error:
         tests = unrun_measurement(challenge, Outcome.REPO_REJECTED, str(error))
     except InfraError as error:

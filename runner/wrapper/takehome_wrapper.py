@@ -16,6 +16,7 @@ import threading
 import time
 
 CONFIG = "/opt/takehome/config.json"
+HANDOFF_FIFO = "/handoff/go"
 EVENTS_CAP = 1536 * 1024  # must fit, with the rest of the report, in the log cap
 OUTPUT_KEEP = 8 * 1024
 MARKER = "TAKEHOME-REPORT-V1 "
@@ -107,9 +108,18 @@ def _kill_group(pid):
         os.killpg(pid, signal.SIGKILL)
 
 
+def wait_for_submission():
+    """Block until the host has put the submission in place and says go (see
+    runner/handoff.py); the container may have been started long before."""
+    with open(HANDOFF_FIFO, "rb") as fifo:
+        return fifo.read(16) == b"go\n"
+
+
 def main():
     with open(CONFIG, encoding="utf-8") as handle:
         config = json.load(handle)
+    if not wait_for_submission():
+        return 3  # the host gave up on this container; there is nothing to run
     events_r, events_w = os.pipe()
     output_r, output_w = os.pipe()
     env = {
