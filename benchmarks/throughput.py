@@ -6,6 +6,10 @@ ratio to the floor: the sum of the in-container suite times divided by the slots
 time the grading would take if everything but the tests themselves were free.
 Target: at least 80 % of the floor with 2 slots on this 2-core machine.
 
+Suites run slower when they share the CPU, and a floor made of slower suites is easier to
+reach; so each slot count is also set against the suites of the 1-slot pass ("uncontended"),
+which is the stricter figure.
+
     .venv/bin/python benchmarks/throughput.py [--copies 100]
 """
 
@@ -40,6 +44,7 @@ def main() -> None:
         for n in range(copies)
     ]
     figures = []
+    alone: float | None = None  # mean suite seconds of the 1-slot pass
     for slots in (1, 2):
         out = Path(tempfile.mkdtemp(prefix="takehome-bench-"))
         try:
@@ -49,10 +54,12 @@ def main() -> None:
         finally:
             shutil.rmtree(out, ignore_errors=True)
         suites = sum(g.scorecard.tests.suite_seconds or 0.0 for g in results)
-        floor = suites / slots
+        alone = alone if alone is not None else suites / len(results)
+        floor, strict = suites / slots, alone * len(results) / slots
         figures.append(
             f"{slots} slot(s): {len(results) / elapsed * 60:.0f}/min in {elapsed:.1f}s, "
-            f"floor {floor:.1f}s, {100 * floor / elapsed:.0f} % of the floor"
+            f"floor {floor:.1f}s, {100 * floor / elapsed:.0f} % of the floor "
+            f"({100 * strict / elapsed:.0f} % of the uncontended floor)"
         )
     print(
         f"throughput.py: {copies} submissions; " + "; ".join(figures) + " (target >= 80 % with 2)"

@@ -23,6 +23,9 @@ from runner.warm_pool import WarmPool
 
 log = logging.getLogger(__name__)
 
+PREPARE_AHEAD = 2
+"""Submissions in progress per slot: one running, one being prepared on the host meanwhile."""
+
 
 def default_slots(challenge: Challenge) -> int:
     """Cores divided by the challenge's CPU quota, at least one."""
@@ -60,7 +63,9 @@ def grade_batch(
     limits = requests[0].challenge.config.limits
     with (
         WarmPool(client, image, limits, min(slots, len(requests)), config.work_root) as pool,
-        ThreadPoolExecutor(max_workers=max(1, slots), thread_name_prefix="slot") as executor,
+        ThreadPoolExecutor(
+            max_workers=max(1, slots) * PREPARE_AHEAD, thread_name_prefix="slot"
+        ) as executor,
     ):
         futures = {executor.submit(one, request): index for index, request in enumerate(requests)}
         for future in as_completed(futures):

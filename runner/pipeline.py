@@ -34,7 +34,7 @@ from runner.images import RunImage
 from runner.intake import Chooser, Intake, IntakeOptions, new_work_dir, take_in
 from runner.reaper import reap_quietly
 from runner.recording import Gathered, Graded, record
-from runner.sandbox import RunContainer, run_suite, start_container
+from runner.sandbox import run_suite, start_container
 from runner.warm_pool import WarmPool
 
 _T = TypeVar("_T")
@@ -85,16 +85,19 @@ def submission_id(source: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._") or "submission"
 
 
-def _container(
+def _run_once(
     client: docker.DockerClient,
     image: RunImage,
     limits: Limits,
     config: PipelineConfig,
     pool: WarmPool | None,
-) -> RunContainer:
-    if pool is not None:
-        return pool.take(image, limits)
-    return start_container(client, image, limits, config.work_root)
+    tree: Path,
+) -> RunEvidence:
+    """One run: in a container started now, or in one of the pool's, waiting for a slot."""
+    if pool is None:
+        return run_suite(start_container(client, image, limits, config.work_root), tree)
+    with pool.slot(image, limits) as container:
+        return run_suite(container, tree)
 
 
 def _run_with_retries(
@@ -111,7 +114,7 @@ def _run_with_retries(
     delay = config.backoff
     for attempt in range(1, config.run_attempts + 1):
         try:
-            return run_suite(_container(client, image, limits, config, pool), intake.tree)
+            return _run_once(client, image, limits, config, pool, intake.tree)
         except InfraError as error:
             if attempt == config.run_attempts:
                 raise

@@ -5,13 +5,19 @@ half of a short suite. A pool keeps one container per slot started and waiting a
 handoff (nothing of any candidate's inside), and starts the next one in the background as
 soon as one is taken, so start-up overlaps the run before it. Each container still takes one
 submission only; the pool removes those it holds when it closes.
+
+The pool's size is also the number of runs at a time (``slot``): a batch prepares the next
+submissions (intake, scans, measurements) in more threads than that, so the host's work
+overlaps the runs instead of leaving a slot idle while it happens.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -37,6 +43,7 @@ class WarmPool:
         self._ready: queue.SimpleQueue[Future[RunContainer]] = queue.SimpleQueue()
         self._starter = ThreadPoolExecutor(max_workers=max(1, size), thread_name_prefix="warm")
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max(1, size))
         self._closed = False
         for _ in range(max(1, size)):
             self._refill()
@@ -63,6 +70,12 @@ class WarmPool:
             return future.result()
         except InfraError:  # the engine failed while warming: one more try, now, in full view
             return self._start()
+
+    @contextmanager
+    def slot(self, image: RunImage, limits: Limits) -> Iterator[RunContainer]:
+        """A container to run in, holding one of the pool's slots until the run is over."""
+        with self._slots:
+            yield self.take(image, limits)
 
     def close(self) -> None:
         """Stop warming and remove every container the pool still holds."""
