@@ -21,6 +21,7 @@ from runner.images import RunImage
 from runner.intake import IntakeOptions, new_work_dir, peek_head
 from runner.pipeline import GradeRequest, PipelineConfig, grade, submission_id
 from runner.store import Store, StoreError, idempotency_key
+from runner.warm_pool import WarmPool
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def grade_once(
     image: RunImage,
     config: PipelineConfig,
     out_dir: Path,
+    pool: WarmPool | None = None,
 ) -> Attempt:
     """Grade ``request`` unless its key's scorecard exists or another grader holds the run."""
     challenge = request.challenge
@@ -92,7 +94,7 @@ def grade_once(
         done = store.scorecard_for_key(key) is not None
         return Attempt(Claim.ALREADY if done else Claim.HELD, "", key)
     try:
-        card = grade(request, client, image, config, out_dir).scorecard
+        card = grade(request, client, image, config, out_dir, pool).scorecard
     except Exception as error:  # a bug in one submission's grading: retried, never charged
         log.exception("grading %s failed", alias)
         return _failed(store, run_id, key, f"internal error ({error.__class__.__name__})")

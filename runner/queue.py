@@ -42,6 +42,7 @@ from pydantic import ValidationError
 
 from challenges.errors import TakehomeError
 from challenges.load import Challenge, load_challenge
+from challenges.model import Limits
 from graders.registry import available
 from runner.claim import Claim, grade_once
 from runner.engine import connect
@@ -53,6 +54,7 @@ from runner.queue_jobs import MAX_ATTEMPTS, Job, run_state
 from runner.reaper import reap
 from runner.store import DEFAULT_LEASE, Store, StoreError
 from runner.url_policy import UrlPolicy
+from runner.warm_pool import WarmPool, WarmPools
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +85,14 @@ class _Grader:
     """A worker's engine, store and run images, made once and shared by its threads."""
 
     def __init__(self, store_url: str, lease: timedelta, base_image: str,
-                 docker_timeout: float, configure: Configure) -> None:  # fmt: skip
-        self._store_url, self._lease = store_url, lease
+                 docker_timeout: float, configure: Configure, slots: int) -> None:  # fmt: skip
+        self._store_url, self._lease, self._slots = store_url, lease, slots
         self._base_image, self._docker_timeout = base_image, docker_timeout
         self._configure = configure
         self._lock = threading.Lock()
         self._client: docker.DockerClient | None = None
         self._store: Store | None = None
+        self._pools: WarmPools | None = None
 
     def prepare(self) -> tuple[docker.DockerClient, Store]:
         """Connect to the engine (reaping the leftovers of dead runs) and the store, once."""
@@ -110,6 +113,21 @@ class _Grader:
         with self._lock:
             return ensure_run_image(client, challenge, self._base_image)
 
+    def _pool(self, client: docker.DockerClient, image: RunImage, limits: Limits,
+              work_root: Path | None) -> WarmPool:  # fmt: skip
+        """Containers started ahead for this image, one per thread of the worker."""
+        with self._lock:
+            if self._pools is None:
+                self._pools = WarmPools(client, self._slots, work_root)
+            return self._pools.pool(image, limits)
+
+    def close(self) -> None:
+        """At worker stop: remove the containers kept warm."""
+        with self._lock:
+            pools, self._pools = self._pools, None
+        if pools is not None:
+            pools.close()
+
     def pause(self, seconds: float) -> float:
         """Retries wait less than the lease: Redis delivers a held message again after it."""
         return max(0.5, min(seconds, self._lease.total_seconds() / 2))
@@ -123,8 +141,9 @@ class _Grader:
         challenge = load_challenge(job.challenge, available())
         image = self._image(client, challenge)
         config = self._configure(challenge, job.blind)
+        pool = self._pool(client, image, challenge.config.limits, config.work_root)
         attempt = grade_once(job.request(challenge), store, client, image, config,
-                             Path(job.out_dir))  # fmt: skip
+                             Path(job.out_dir), pool)  # fmt: skip
         if attempt.claim is Claim.HELD:
             raise _Again(self.pause(min(60.0, self._lease.total_seconds() / 4)), attempt.claim)
         if attempt.claim is Claim.FAILED:
@@ -157,12 +176,13 @@ def make_app(
     broker's visibility timeout). ``concurrency``: jobs per worker (default: the cores; the
     caller knows the CPU quota of a job, hence how many fit)."""
     app = Celery("takehome", broker=broker_url, set_as_current=False)
+    slots = concurrency or os.cpu_count() or 1
     seconds = lease.total_seconds()
     app.conf.update(
         task_serializer="json", result_serializer="json", accept_content=["json"],
         event_serializer="json", task_acks_late=True, task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1, task_ignore_result=True, worker_pool="threads",
-        worker_concurrency=concurrency or os.cpu_count() or 1,
+        worker_concurrency=slots,
         broker_connection_retry_on_startup=True, broker_connection_max_retries=None,
         broker_transport_options={
             "visibility_timeout": seconds,
@@ -172,7 +192,7 @@ def make_app(
             "socket_connect_timeout": 10,
         },
     )  # fmt: skip
-    grader = _Grader(store_url, lease, base_image, docker_timeout, configure)
+    grader = _Grader(store_url, lease, base_image, docker_timeout, configure, slots)
     _GRADERS[app] = grader
 
     @app.task(name=GRADE_TASK, bind=True, max_retries=None)
@@ -196,10 +216,14 @@ def make_app(
         return outcome
 
     class Prepare(bootsteps.StartStopStep):
-        """At worker start: engine and store connected, leftovers of dead runs removed."""
+        """At worker start: engine and store connected, leftovers of dead runs removed; at
+        stop: the containers kept warm removed."""
 
         def start(self, parent: Any) -> None:
             grader.prepare()
+
+        def stop(self, parent: Any) -> None:
+            grader.close()
 
     app.steps["worker"].add(Prepare)
     return app

@@ -100,3 +100,37 @@ class WarmPool:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class WarmPools:
+    """A pool per run image and limits, for graders that live long and see several
+    challenges (a queue worker, the web server). Only the ``keep`` most recently used pools
+    stay warm, so a worker that once graded a challenge does not hold its containers forever.
+    """
+
+    def __init__(
+        self, client: docker.DockerClient, size: int, work_root: Path | None, keep: int = 2
+    ) -> None:
+        self._client, self._size, self._work_root, self._keep = client, size, work_root, keep
+        self._pools: dict[tuple[str, Limits], WarmPool] = {}
+        self._lock = threading.Lock()
+
+    def pool(self, image: RunImage, limits: Limits) -> WarmPool:
+        key = (image.id, limits)
+        retired = []
+        with self._lock:
+            pool = self._pools.pop(key, None)
+            if pool is None:
+                pool = WarmPool(self._client, image, limits, self._size, self._work_root)
+            self._pools[key] = pool  # now the most recently used
+            while len(self._pools) > self._keep:
+                retired.append(self._pools.pop(next(iter(self._pools))))
+        for old in retired:
+            old.close()  # a run still in one of its slots finishes: it holds its container
+        return pool
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()

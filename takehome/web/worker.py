@@ -23,6 +23,7 @@ from runner.images import RunImage, ensure_run_image
 from runner.pipeline import GradeRequest, PipelineConfig
 from runner.reaper import reap
 from runner.store import Store
+from runner.warm_pool import WarmPool, WarmPools
 from takehome import wiring
 from takehome.settings import Settings
 
@@ -30,9 +31,10 @@ log = logging.getLogger(__name__)
 
 
 def grade_and_store(request: GradeRequest, store: Store, client: Engine, image: RunImage,
-                    config: PipelineConfig, out_dir: Path) -> str:  # fmt: skip
+                    config: PipelineConfig, out_dir: Path,
+                    pool: WarmPool | None = None) -> str:  # fmt: skip
     """Grade ``request`` unless its run is done or held elsewhere; what happened, for the log."""
-    attempt = grade_once(request, store, client, image, config, out_dir)
+    attempt = grade_once(request, store, client, image, config, out_dir, pool)
     if attempt.claim is Claim.FAILED:
         return f"infra error, not recorded as a result: {attempt.detail}"
     if attempt.claim in {Claim.ALREADY, Claim.HELD}:
@@ -49,19 +51,25 @@ class GradingPool:
         self._lock = threading.Lock()
         self._client: Engine | None = None
         self._images: dict[tuple[Path, str], RunImage] = {}
+        self._slots = max(1, slots)
+        self._warm: WarmPools | None = None
 
-    def _prepare(self, challenge: Challenge) -> tuple[Engine, RunImage]:
-        """The engine (connected on first use, leftovers reaped) and the run image, once."""
+    def _prepare(self, challenge: Challenge) -> tuple[Engine, RunImage, WarmPool]:
+        """The engine (connected on first use, leftovers reaped), the run image once, and
+        containers started ahead for it."""
         with self._lock:
             if self._client is None:
                 self._client = connect(self._settings.docker_timeout)
                 reap(self._client)
+                self._warm = WarmPools(self._client, self._slots, self._settings.work_dir)
             key = (challenge.root, challenge.suite_hash)
             if key not in self._images:
                 self._images[key] = ensure_run_image(
                     self._client, challenge, self._settings.base_image
                 )
-            return self._client, self._images[key]
+            image = self._images[key]
+            assert self._warm is not None  # made with the client
+            return self._client, image, self._warm.pool(image, challenge.config.limits)
 
     def _config(self, challenge: Challenge) -> PipelineConfig:
         config = wiring.pipeline_config(self._settings, challenge)
@@ -70,9 +78,10 @@ class GradingPool:
     def _run(self, request: GradeRequest) -> None:
         alias = request.submission_id or request.source
         try:
-            client, image = self._prepare(request.challenge)
+            client, image, warm = self._prepare(request.challenge)
             config = self._config(request.challenge)
-            done = grade_and_store(request, self._store, client, image, config, self._out_dir)
+            done = grade_and_store(request, self._store, client, image, config, self._out_dir,
+                                   warm)  # fmt: skip
             log.info("%s: %s", alias, done)
         except Exception:  # the server goes on; the run (if claimed) is marked failed
             log.exception("grading %s failed", alias)
@@ -81,5 +90,10 @@ class GradingPool:
         self._pool.submit(self._run, request)
 
     def close(self) -> None:
-        """Wait for the gradings already handed over, then stop the threads."""
+        """Wait for the gradings already handed over, then stop the threads and remove the
+        containers kept warm."""
         self._pool.shutdown(wait=True)
+        with self._lock:
+            warm, self._warm = self._warm, None
+        if warm is not None:
+            warm.close()
