@@ -3,8 +3,11 @@
 #   the project's virtual environment, git, a running Docker engine, the base image and the
 #   bundled challenge's run image. On Debian as root it installs and starts what is missing
 #   (apt-get docker.io, debootstrap); elsewhere it says what to install.
+#   --tests: also what only the test suite needs (Chromium for the browser tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FOR_TESTS=0
+[ "${1:-}" = "--tests" ] && FOR_TESTS=1
 
 log() { echo "setup: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -50,6 +53,15 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     apt_install postgresql
   else
     log "PostgreSQL server binaries not found: the store tests will fail (install postgresql)"
+  fi
+fi
+
+# Chromium for the tests marked browser: Debian's, driven by Playwright (never a download).
+if [ "$FOR_TESTS" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$AS_ROOT" != none ]; then
+    apt_install chromium
+  else
+    log "/usr/bin/chromium not found: the browser tests will fail (install chromium)"
   fi
 fi
 

@@ -1,0 +1,114 @@
+"""The candidate portal in a real browser: headless Chromium driven by Playwright.
+
+What only a browser shows: that the page's own stylesheet survives the Content-Security-Policy
+(an unstyled page is what a candidate would see if it did not), that the form posts where the
+policy allows (``form-action 'self'``), and the whole round trip a candidate makes. Chromium is
+Debian's (/usr/bin/chromium, installed by scripts/setup.sh), never a download, and it resolves
+no name but the loopback server's: ``--host-resolver-rules`` fails every other lookup locally.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from challenges.load import Challenge
+from tests.takehome.test_portal import GOOD_URL, SPEC_LINE, Portal, serve_portal
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"tests marked browser need {CHROMIUM} (scripts/test.sh installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path, kv_store: Challenge) -> Iterator[Portal]:
+    yield from serve_portal(tmp_path, ("kv-store", kv_store))
+
+
+@pytest.fixture
+def page(browser, site: Portal):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=str(site.client.base_url))
+    opened = context.new_page()
+    problems: list[str] = []
+    # A refused URL comes back with status 400 on purpose; anything else logged is a problem.
+    opened.on(
+        "console",
+        lambda message: (
+            None
+            if "status of 400" in message.text
+            else problems.append(f"{message.type}: {message.text}")
+        ),
+    )
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.problems = problems
+    yield opened
+    context.close()
+
+
+def test_the_link_opens_a_styled_page_with_the_spec(page, site: Portal, kv_store):
+    response = page.goto(site.invite())
+    assert response is not None
+    assert response.status == 200
+    assert page.locator("main > h1").inner_text() == kv_store.config.title
+    assert page.get_by_text(SPEC_LINE).is_visible()
+    assert page.locator("section.spec h2", has_text="The task").is_visible()
+    # The inline stylesheet applied despite default-src 'none': main is a 52rem card.
+    width = page.locator("main").evaluate("element => getComputedStyle(element).maxWidth")
+    assert width == "832px"
+    assert page.problems == [], "the browser reported errors (a CSP violation?)"
+
+
+def test_a_refused_url_is_shown_and_the_right_one_received(page, site: Portal):
+    path = site.invite()
+    page.goto(path)
+    page.get_by_label("Your repository").fill("https://evil.example.com/alice/kv-store")
+    page.get_by_role("button", name="Submit for grading").click()
+    alert = page.get_by_role("alert")
+    assert "not accepted" in alert.inner_text()
+    assert "evil.example.com" in alert.inner_text()
+    assert page.get_by_label("Your repository").input_value().startswith("https://evil.")
+    assert site.queued.requests == []
+
+    page.get_by_label("Your repository").fill(GOOD_URL)
+    page.get_by_role("button", name="Submit for grading").click()
+    assert page.locator("main > h1").inner_text().endswith(": received")
+    assert GOOD_URL in page.locator("p.ok").inner_text()
+    assert [request.source for request in site.queued.requests] == [GOOD_URL]
+    assert page.problems == []
+
+    again = page.goto(path)
+    assert again is not None
+    assert again.status == 403
+    assert "already used" in page.content()
+
+
+def test_the_browser_will_not_submit_an_empty_form(page, site: Portal):
+    page.goto(site.invite())
+    page.get_by_role("button", name="Submit for grading").click()
+    assert page.get_by_label("Your repository").evaluate("element => element.validity.valueMissing")
+    assert site.queued.requests == []
