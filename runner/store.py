@@ -19,46 +19,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, cast
+from datetime import datetime
 
-from pydantic import ValidationError
-from sqlalchemy import Update, delete, func, select, update
-from sqlalchemy.engine import CursorResult, Engine
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
-from challenges.load import format_validation_error
 from reports.cohort import CohortRow
-from reports.scorecard import Review, Scorecard
+from reports.scorecard import Scorecard
+from runner.store_base import DEFAULT_LEASE, rowcount, utc_now
 from runner.store_models import (
-    READ_ONLY,
-    TABLES,
-    AuditRow,
-    Base,
     DecisionRow,
-    DeliveryRow,
-    InvitationRow,
-    ReviewRow,
     RunRow,
     RunStatus,
     ScorecardRow,
     StoreError,
     SubmissionRow,
-    one_line,
-    open_database,
 )
+from runner.store_portal import Invitation, PortalRecords
+from runner.store_reviews import ReviewRecords
 
 __all__ = ["DEFAULT_LEASE", "Invitation", "Store", "StoreError", "idempotency_key"]
-
-DEFAULT_LEASE = timedelta(hours=1)
-"""How long a claimed run is left to its worker before another may claim it again."""
 
 
 def idempotency_key(alias: str, source: str, head: str, suite_hash: str, image_id: str) -> str:
@@ -84,77 +66,9 @@ def _newest_per_alias(challenge_id: str) -> Subquery:
     )
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Invitation:
-    """An invitation as stored; the nonce is the secret a link's signature covers."""
-
-    id: str
-    challenge_id: str
-    alias: str
-    created_at: datetime
-    opened_at: datetime | None
-    """When the candidate first opened it: the clock start, set once."""
-    deadline: datetime | None
-    used_at: datetime | None
-    """When a repository was submitted through it; a used invitation takes no other."""
-    token_nonce: str
-
-    @classmethod
-    def of(cls, row: InvitationRow) -> Invitation:
-        return cls(row.id, row.challenge_id, row.alias, row.created_at, row.opened_at,
-                   row.deadline, row.used_at, row.token_nonce)  # fmt: skip
-
-
-def _rowcount(session: Session, statement: Update) -> int:
-    return cast("CursorResult[Any]", session.execute(statement)).rowcount
-
-
-class Store:
-    """A database of grading results; thread-safe, one short transaction per call."""
-
-    def __init__(self, engine: Engine, name: str, lease: timedelta = DEFAULT_LEASE) -> None:
-        self._engine = engine
-        self._name = name
-        self._lease = lease
-        self._writes = sessionmaker(engine, expire_on_commit=False)
-        self._reads = sessionmaker(
-            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
-        )
-
-    @classmethod
-    def open(cls, url: str, lease: timedelta = DEFAULT_LEASE) -> Store:
-        """Connect to ``url`` (``sqlite:///FILE``, ``postgresql+psycopg://...``) and bring its
-        schema up to date; a database that cannot be reached is a one-line StoreError."""
-        engine, shown = open_database(url)
-        return cls(engine, shown, lease)
-
-    @property
-    def engine(self) -> Engine:
-        """For health checks, tests and bulk tools; the methods below are the store's API."""
-        return self._engine
-
-    def close(self) -> None:
-        self._engine.dispose()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:  # fmt: skip
-        self.close()
-
-    @contextmanager
-    def _transaction(self, write: bool = True) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back when it raises."""
-        try:
-            with (self._writes if write else self._reads).begin() as session:
-                yield session
-        except (OperationalError, InterfaceError) as error:
-            raise StoreError(f"{self._name}: {one_line(error)}") from None
+class Store(PortalRecords, ReviewRecords):
+    """The store: runs and scorecards here; invitations, deliveries, reviews, decisions and
+    the audit log from its parts."""
 
     def submission_for(self, challenge_id: str, alias: str, source: str, ref: str | None,
                        push_time: datetime | None = None) -> int:  # fmt: skip
@@ -169,7 +83,7 @@ class Store:
                     ))  # fmt: skip
                     if found is None:
                         found = SubmissionRow(challenge_id=challenge_id, alias=alias,
-                                              source=source, ref=ref, created_at=_now(),
+                                              source=source, ref=ref, created_at=utc_now(),
                                               push_time=push_time)  # fmt: skip
                         session.add(found)
                         session.flush()
@@ -196,7 +110,7 @@ class Store:
 
     def _claim(self, session: Session, submission_id: int, key: str, head: str | None,
                suite_hash: str, image_id: str) -> tuple[int, bool]:  # fmt: skip
-        now = _now()
+        now = utc_now()
         run = session.scalar(select(RunRow).where(RunRow.idempotency_key == key))
         if run is None:
             if session.get(SubmissionRow, submission_id) is None:
@@ -211,7 +125,7 @@ class Store:
         if run.status == RunStatus.DONE or held:
             return run.id, False
         # Whoever updates the row as we read it wins; the other matches no row.
-        claimed = _rowcount(session, update(RunRow).where(
+        claimed = rowcount(session, update(RunRow).where(
             RunRow.id == run.id, RunRow.status == run.status, RunRow.attempts == run.attempts,
         ).values(status=RunStatus.RUNNING, attempts=run.attempts + 1, started_at=now,
                  finished_at=None, outcome=None, reason=None))  # fmt: skip
@@ -228,8 +142,8 @@ class Store:
     def finish_run(self, run_id: int, scorecard: Scorecard) -> int:
         """Store the run's scorecard and mark the run done, together; the scorecard's id."""
         with self._transaction() as session:
-            now = _now()
-            finished = _rowcount(session, update(RunRow).where(
+            now = utc_now()
+            finished = rowcount(session, update(RunRow).where(
                 RunRow.id == run_id, RunRow.status == RunStatus.RUNNING,
             ).values(status=RunStatus.DONE, finished_at=now, outcome=scorecard.outcome.value,
                      commit=scorecard.provenance.commit))  # fmt: skip
@@ -249,18 +163,11 @@ class Store:
     def fail_run(self, run_id: int, reason: str) -> None:
         """Mark a running run failed (an infra error): the next ``start_run`` grades again."""
         with self._transaction() as session:
-            failed = _rowcount(session, update(RunRow).where(
+            failed = rowcount(session, update(RunRow).where(
                 RunRow.id == run_id, RunRow.status == RunStatus.RUNNING,
-            ).values(status=RunStatus.FAILED, finished_at=_now(), reason=reason))  # fmt: skip
+            ).values(status=RunStatus.FAILED, finished_at=utc_now(), reason=reason))  # fmt: skip
             if failed != 1:
                 raise self._not_running(session, run_id, "fail")
-
-    def _card(self, scorecard_id: int, data: str) -> Scorecard:
-        try:
-            return Scorecard.model_validate_json(data)
-        except ValidationError as error:
-            where = f"{self._name}: scorecard {scorecard_id}"
-            raise StoreError(format_validation_error(where, error)) from None
 
     def scorecard_for_key(self, key: str) -> Scorecard | None:
         """The scorecard of the done run of ``key``, or None."""
@@ -327,56 +234,6 @@ class Store:
             for r in rows
         ]
 
-    def record_delivery(self, delivery_id: str, event: str, repository: str) -> bool:
-        """Remember a webhook delivery; False when it was seen before (a replay)."""
-        try:
-            with self._transaction() as session:
-                session.add(DeliveryRow(id=delivery_id, received_at=_now(), event=event,
-                                        repository=repository))  # fmt: skip
-        except IntegrityError:
-            return False
-        return True
-
-    def forget_delivery(self, delivery_id: str) -> None:
-        """Undo ``record_delivery`` when the delivery could not be handled: GitHub redelivers
-        an event under the same delivery id, and that redelivery must not be a replay."""
-        with self._transaction() as session:
-            session.execute(delete(DeliveryRow).where(DeliveryRow.id == delivery_id))
-
-    def create_invitation(self, challenge_id: str, alias: str,
-                          deadline: datetime | None) -> Invitation:  # fmt: skip
-        """A new invitation with a random id and nonce (never derived from the alias)."""
-        row = InvitationRow(id=secrets.token_urlsafe(16), challenge_id=challenge_id,
-                            alias=alias, created_at=_now(), opened_at=None, deadline=deadline,
-                            used_at=None, token_nonce=secrets.token_urlsafe(32))  # fmt: skip
-        with self._transaction() as session:
-            session.add(row)
-        return Invitation.of(row)
-
-    def invitation(self, invitation_id: str) -> Invitation | None:
-        with self._transaction(write=False) as session:
-            row = session.get(InvitationRow, invitation_id)
-            return None if row is None else Invitation.of(row)
-
-    def open_invitation(self, invitation_id: str) -> Invitation:
-        """Start the invitation's clock the first time it is opened; later opens keep it."""
-        with self._transaction() as session:
-            _rowcount(session, update(InvitationRow).where(
-                InvitationRow.id == invitation_id, InvitationRow.opened_at.is_(None),
-            ).values(opened_at=_now()))  # fmt: skip
-            row = session.get(InvitationRow, invitation_id)
-            if row is None:
-                raise StoreError(f"invitation {invitation_id} does not exist")
-            return Invitation.of(row)
-
-    def use_invitation(self, invitation_id: str) -> bool:
-        """Spend the invitation on a submission; False when it was already spent (or does
-        not exist). Whoever updates the row first wins, across threads and processes."""
-        with self._transaction() as session:
-            return _rowcount(session, update(InvitationRow).where(
-                InvitationRow.id == invitation_id, InvitationRow.used_at.is_(None),
-            ).values(used_at=_now())) == 1  # fmt: skip
-
     def latest_scorecard(self, challenge_id: str, alias: str) -> Scorecard | None:
         """The newest scorecard of one alias for one challenge, or None."""
         with self._transaction(write=False) as session:
@@ -389,76 +246,3 @@ class Store:
                 .limit(1)
             ).first()
             return None if found is None else self._card(found.id, found.data)
-
-    def release_invitation(self, invitation_id: str) -> None:
-        """Undo ``use_invitation`` when the submission could not be handed to grading, so
-        that the candidate's link still works."""
-        with self._transaction() as session:
-            _rowcount(session, update(InvitationRow).where(InvitationRow.id == invitation_id)
-                      .values(used_at=None))  # fmt: skip
-
-    def _open_scorecard(self, session: Session, scorecard_id: int) -> ScorecardRow:
-        row = session.get(ScorecardRow, scorecard_id)
-        if row is None:
-            raise StoreError(f"scorecard {scorecard_id} does not exist")
-        if session.scalar(select(DecisionRow.id).where(DecisionRow.scorecard_id == scorecard_id)):
-            raise StoreError(f"scorecard {scorecard_id} is already decided")
-        return row
-
-    def add_review(self, scorecard_id: int, review: Review) -> int:
-        """Store one reviewer's ratings; each reviewer rates a scorecard once. The review's id."""
-        try:
-            with self._transaction() as session:
-                self._open_scorecard(session, scorecard_id)
-                row = ReviewRow(scorecard_id=scorecard_id, reviewer=review.reviewer,
-                                data=review.model_dump_json(),
-                                submitted_at=review.submitted_at)  # fmt: skip
-                session.add(row)
-                session.flush()
-                return row.id
-        except IntegrityError:
-            raise StoreError(
-                f"{review.reviewer} has already rated scorecard {scorecard_id}"
-            ) from None
-
-    def record_decision(self, scorecard_id: int, finalized: Scorecard) -> int:
-        """Store the decision and the finalized scorecard it completes, together; the
-        decision's id. A scorecard is decided once."""
-        decision = finalized.decision
-        if decision is None:
-            raise StoreError(f"scorecard {scorecard_id}: not finalized (no decision)")
-        try:
-            with self._transaction() as session:
-                row = self._open_scorecard(session, scorecard_id)
-                run = session.get(RunRow, row.run_id)
-                recorded = None if run is None else (run.commit, run.suite_hash)
-                if recorded != (finalized.provenance.commit, finalized.provenance.suite_hash):
-                    raise StoreError(f"scorecard {scorecard_id}: the finalized scorecard is of "
-                                     "another commit or suite")  # fmt: skip
-                decided = DecisionRow(scorecard_id=scorecard_id,
-                                      recommendation=decision.recommendation.value,
-                                      reason=decision.reason, decided_by=decision.decided_by,
-                                      decided_at=decision.decided_at)  # fmt: skip
-                session.add(decided)
-                row.data = finalized.model_dump_json()
-                row.status, row.score = finalized.status.value, finalized.score
-                session.flush()
-                return decided.id
-        except IntegrityError:
-            raise StoreError(f"scorecard {scorecard_id} is already decided") from None
-
-    def audit(self, actor: str, action: str, subject: str, detail: dict[str, Any]) -> None:
-        """Append who did what to which subject; ``detail`` must be JSON."""
-        with self._transaction() as session:
-            session.add(AuditRow(at=_now(), actor=actor, action=action, subject=subject,
-                                 detail=detail))  # fmt: skip
-
-    def count(self, table_name: str) -> int:
-        """Rows in one of the store's tables (for tests and health checks)."""
-        if table_name not in TABLES:
-            raise StoreError(
-                f"{table_name!r}: not a table of the store ({', '.join(sorted(TABLES))})"
-            )
-        table = Base.metadata.tables[table_name]
-        with self._transaction(write=False) as session:
-            return session.scalar(select(func.count()).select_from(table)) or 0
