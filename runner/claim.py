@@ -35,7 +35,9 @@ def request_key(
     """The request's idempotency key and the head it was computed from (None: not known).
 
     The head comes from ``peek_head`` (no objects fetched), else the ref: a push after the
-    request was made gives another key, hence another grading, as it should."""
+    request was made gives another key, hence another grading, as it should. The image counts
+    by its tag, a hash of what went into it, not by its id: two workers that built the same
+    image each on their own engine get different ids, and must still agree on the key."""
     work = new_work_dir(work_root)
     try:
         head = peek_head(request.source, request.ref, work, intake)
@@ -45,7 +47,7 @@ def request_key(
         shutil.rmtree(work, ignore_errors=True)
     alias = request.submission_id or submission_id(request.source)
     shown = head or request.ref or UNKNOWN_HEAD
-    key = idempotency_key(alias, request.source, shown, request.challenge.suite_hash, image.id)
+    key = idempotency_key(alias, request.source, shown, request.challenge.suite_hash, image.tag)
     return key, head
 
 

@@ -43,10 +43,11 @@ from runner.store_reviews import ReviewRecords
 __all__ = ["DEFAULT_LEASE", "Invitation", "Store", "StoreError", "idempotency_key"]
 
 
-def idempotency_key(alias: str, source: str, head: str, suite_hash: str, image_id: str) -> str:
+def idempotency_key(alias: str, source: str, head: str, suite_hash: str, image: str) -> str:
     """sha256 of what makes a grade reusable: same candidate, same repository at the same head
-    commit (the content hash for a plain directory), same hidden suite, same image."""
-    payload = json.dumps([alias, source, head, suite_hash, image_id], separators=(",", ":"))
+    commit (the content hash for a plain directory), same hidden suite, same image (its
+    content tag)."""
+    payload = json.dumps([alias, source, head, suite_hash, image], separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
