@@ -10,23 +10,36 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from reports.scorecard import Scorecard
 from runner.recording import Graded
 
 
+class RateColumn(ProgressColumn):
+    """Submissions graded per minute, over rich's recent samples (a batch of short runs
+    reads better per minute than per second)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("—/min" if speed is None else f"{speed * 60:.0f}/min")
+
+
 @contextmanager
 def progress_bar(console: Console, total: int) -> Iterator[Callable[[Graded], None]]:
-    """A bar with count, rate-based ETA and the last submission; yields the per-result hook."""
+    """A bar with count, rate, ETA and the last submission; yields the per-result hook."""
     columns = (
         TextColumn("grading"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeElapsedColumn(),
         TextColumn("eta"),
         TimeRemainingColumn(),
