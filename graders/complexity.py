@@ -29,7 +29,7 @@ from radon.raw import analyze
 from radon.visitors import ComplexityVisitor
 
 from graders.base import StrictModel
-from graders.lint import display_path, own_files
+from graders.source_files import display_path, own_files
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_HOTSPOTS = 20
