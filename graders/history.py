@@ -4,43 +4,27 @@ Commit dates are written by the candidate's machine, so everything here is evide
 reviewer, never proof: the flags say so unless a push time observed by our own server is given.
 A single big commit or late commits are facts to look at, not penalties.
 
-git is only asked to read objects (rev-list, cat-file and one ``log --numstat`` with external
-diff, textconv and signature checks off) of the bare copy the runner fetched: nothing is checked
-out, so no hook, filter or attribute of the candidate's ever runs. A shallow boundary is a normal
-edge of history there (the runner fetches with a depth), never an error.
+The repository is read through ``graders.git_read`` (one ``log --numstat`` here, with
+external diff, textconv and signature checks off); the window is ``graders.time_window``'s.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 import git
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import Field
 
-from challenges.errors import TakehomeError
 from graders.base import StrictModel
+from graders.git_read import committed_at, is_shallow, open_repo, resolve
 from graders.text import first_line
+from graders.time_window import TimeWindow, iso, plural, window_of
 
 SUBJECT_CAP = 120
 IDENT_CAP = 200
-MAX_NAMED = 10
-"""Late commits named one by one in a note; the rest are only counted."""
 
-Policy = Literal["last_in_window", "head"]
-
-# Our configuration only, never a global one of the grading host; no replace refs rewriting
-# what the candidate's objects say.
-_GIT_ENV = {
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_NO_REPLACE_OBJECTS": "1",
-    "GIT_TERMINAL_PROMPT": "0",
-}
 _NUMSTAT_OPTIONS = (
     "--format=%x01%H",
     "--numstat",
@@ -51,46 +35,6 @@ _NUMSTAT_OPTIONS = (
     "--no-color",
     "--diff-merges=off",
 )
-
-
-class HistoryError(TakehomeError):
-    """The repository cannot be opened or the commit does not name a commit in it."""
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-class TimeWindow(StrictModel):
-    """The time a candidate had, in UTC: from ``start`` for ``length_seconds``, cut at the
-    roster's deadline when there is one."""
-
-    start: AwareDatetime | None = Field(
-        default=None,
-        description="When the invitation was opened; None uses the first commit's date.",
-    )
-    length_seconds: float = Field(gt=0, description="Length of the challenge's time window.")
-    deadline: AwareDatetime | None = Field(
-        default=None,
-        description="Roster deadline; the window ends at min(start + length, deadline).",
-    )
-
-    @field_validator("start", "deadline")
-    @classmethod
-    def _in_utc(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else value.astimezone(UTC)
-
-    def bounds(self, first_commit: datetime) -> tuple[datetime, datetime]:
-        """Start and end of the window, given the date of the history's first commit."""
-        start = self.start or first_commit.astimezone(UTC)
-        end = start + timedelta(seconds=self.length_seconds)
-        if self.deadline is not None:
-            end = min(end, self.deadline)
-        return start, end
 
 
 class CommitInfo(StrictModel):
@@ -147,13 +91,13 @@ class HistoryMeasurement(StrictModel):
     def flags(self) -> list[str]:
         """Notes shown to the reviewer next to the history rows."""
         notes = []
-        end = _iso(self.window_end)
+        end = iso(self.window_end)
         if self.late_commits:
             notes.append(
-                f"{_plural(self.late_commits, 'commit')} dated after the window ended ({end})"
+                f"{plural(self.late_commits, 'commit')} dated after the window ended ({end})"
             )
         if self.push_time is not None and self.push_time > self.window_end:
-            notes.append(f"pushed at {_iso(self.push_time)}, after the window ended ({end})")
+            notes.append(f"pushed at {iso(self.push_time)}, after the window ended ({end})")
         if self.single_commit:
             notes.append("the whole submission is in a single commit")
         if self.dates_can_be_forged:
@@ -163,102 +107,6 @@ class HistoryMeasurement(StrictModel):
         if self.truncated:
             notes.append(f"only the newest {len(self.commits)} commits were measured")
         return notes
-
-
-@contextmanager
-def _open(git_dir: Path) -> Iterator[git.Repo]:
-    try:
-        repo = git.Repo(git_dir)
-    except (git.exc.InvalidGitRepositoryError, git.exc.NoSuchPathError) as error:
-        raise HistoryError(f"{git_dir}: not a git repository ({error})") from None
-    repo.git.update_environment(**_GIT_ENV)
-    try:
-        yield repo
-    finally:
-        repo.close()
-
-
-def _resolve(repo: git.Repo, rev: str) -> git.Commit:
-    """The commit ``rev`` names; a rev that looks like an option never reaches git."""
-    try:
-        if rev.startswith("-"):
-            raise ValueError(rev)
-        sha = repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
-        return repo.commit(sha)
-    except (ValueError, git.exc.BadName, git.exc.GitCommandError):
-        raise HistoryError(f"{rev!r} does not name a commit of the repository") from None
-
-
-def _committed(commit: git.Commit) -> datetime:
-    return datetime.fromtimestamp(commit.committed_date, UTC)
-
-
-def _window(repo: git.Repo, sha: str, window: TimeWindow) -> tuple[datetime, datetime]:
-    first = min(_committed(root) for root in repo.iter_commits(sha, max_parents=0))
-    return window.bounds(first)
-
-
-def _is_shallow(repo: git.Repo) -> bool:
-    marker = Path(repo.git_dir) / "shallow"
-    return marker.is_file() and marker.stat().st_size > 0
-
-
-def window_bounds(git_dir: Path, head: str, window: TimeWindow) -> tuple[datetime, datetime]:
-    """Start and end of ``window`` for the history of ``head`` (UTC)."""
-    with _open(git_dir) as repo:
-        return _window(repo, _resolve(repo, head).hexsha, window)
-
-
-def choose_commit(
-    git_dir: Path, head: str, window: TimeWindow, policy: Policy
-) -> tuple[str, list[str]]:
-    """The commit to grade and notes about what was left out.
-
-    ``last_in_window`` walks the first-parent history and grades the newest commit dated
-    inside the window that comes before the first commit dated after it: work committed after
-    a late commit is not graded, whatever its (forgeable) date says. With no commit inside the
-    window the head is graded and the notes say so. ``head`` always grades the head.
-    """
-    if policy not in ("last_in_window", "head"):
-        raise ValueError(f"unknown commit policy {policy!r}")
-    with _open(git_dir) as repo:
-        tip = _resolve(repo, head)
-        start, end = _window(repo, tip.hexsha, window)
-        chain = [
-            (c.hexsha, _committed(c)) for c in repo.iter_commits(tip.hexsha, first_parent=True)
-        ]
-    chain.reverse()
-    ends = _iso(end)
-    late = [sha[:7] for sha, when in chain if when > end]
-    if policy == "head":
-        if not late:
-            return tip.hexsha, []
-        named = ", ".join(late[:MAX_NAMED]) + (", ..." if len(late) > MAX_NAMED else "")
-        return tip.hexsha, [
-            f"graded head {tip.hexsha[:7]}, which includes "
-            f"{_plural(len(late), 'commit')} dated after the window (ends {ends}): {named}"
-        ]
-    first_late = next((i for i, (_, when) in enumerate(chain) if when > end), len(chain))
-    inside = [i for i in range(first_late) if chain[i][1] >= start]
-    if not inside:
-        return tip.hexsha, [
-            f"no commit inside the window ({_iso(start)} to {ends}); graded head {tip.hexsha[:7]}"
-        ]
-    chosen = inside[-1]
-    sha = chain[chosen][0]
-    left_out = chain[chosen + 1 :]
-    if not left_out:
-        return sha, []
-    notes = [
-        f"{_plural(len(left_out), 'commit')} after the window (ends {ends}) "
-        f"{'was' if len(left_out) == 1 else 'were'} not graded; graded {sha[:7]}"
-    ]
-    if odd := sum(when <= end for _, when in left_out):
-        notes.append(
-            f"{_plural(odd, 'commit')} dated inside the window come after one dated after it: "
-            "the dates are out of order"
-        )
-    return sha, notes
 
 
 def _numstat(repo: git.Repo, sha: str, count: int) -> dict[str, tuple[int, int, int]]:
@@ -291,7 +139,7 @@ def _info(commit: git.Commit, stats: tuple[int, int, int], late: bool) -> Commit
         author_name=first_line(_text(commit.author.name or ""), IDENT_CAP),
         author_email=first_line(_text(commit.author.email or ""), IDENT_CAP),
         authored_at=datetime.fromtimestamp(commit.authored_date, UTC),
-        committed_at=_committed(commit),
+        committed_at=committed_at(commit),
         subject=first_line(_text(commit.message), SUBJECT_CAP),
         files_changed=files,
         insertions=added,
@@ -320,19 +168,19 @@ def measure_history(
     if push_time is not None and push_time.tzinfo is None:
         raise ValueError("push_time must be timezone-aware")
     pushed = None if push_time is None else push_time.astimezone(UTC)
-    with _open(git_dir) as repo:
-        target = _resolve(repo, commit)
-        start, end = _window(repo, target.hexsha, window)
+    with open_repo(git_dir) as repo:
+        target = resolve(repo, commit)
+        start, end = window_of(repo, target.hexsha, window)
         found = list(repo.iter_commits(target.hexsha, max_count=max_commits + 1))
         truncated = len(found) > max_commits
         found = found[:max_commits]
         stats = _numstat(repo, target.hexsha, max_commits)
         cleared = pushed is not None and pushed <= end
         commits = [
-            _info(c, stats.get(c.hexsha, (0, 0, 0)), not cleared and _committed(c) > end)
+            _info(c, stats.get(c.hexsha, (0, 0, 0)), not cleared and committed_at(c) > end)
             for c in reversed(found)
         ]
-        shallow = _is_shallow(repo)
+        shallow = is_shallow(repo)
     dates = [c.committed_at for c in commits]
     inserted, biggest = sum(c.insertions for c in commits), max(c.insertions for c in commits)
     return HistoryMeasurement(

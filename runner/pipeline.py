@@ -22,11 +22,11 @@ from challenges.load import Challenge
 from challenges.model import Limits
 from challenges.units import parse_duration
 from graders.base import Outcome, RunEvidence, Submission
-from graders.history import TimeWindow, choose_commit
 from graders.identity import identity_tokens
 from graders.registry import GRADERS
 from graders.static_scan import scan_tree
 from graders.tests import TestsGrader, TestsMeasurement, unrun_measurement
+from graders.time_window import TimeWindow, choose_commit
 from reports.scorecard import Flag, Measurements, SubmissionInfo
 from runner.engine import ENGINE_ERRORS, engine_version
 from runner.errors import InfraError, RepoRejected
