@@ -12,13 +12,17 @@ from tests.conftest import _our_containers
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftovers")]
 
 
-def _wait_for_containers(engine, count: int) -> list[str]:
+def _wait_for_containers(engine, count: int, status: str | None = None) -> list[str]:
+    """Our containers once there are ``count`` of them (in ``status``), or after 10 s."""
+    filters = {"label": "takehome=run"} | ({"status": status} if status else {})
     for _ in range(200):
-        found = _our_containers(engine)
+        ours = set(_our_containers(engine))
+        found = [c.name for c in engine.containers.list(all=True, filters=filters)
+                 if c.name in ours]  # fmt: skip
         if len(found) == count:
             return found
         time.sleep(0.05)
-    return _our_containers(engine)
+    return found
 
 
 def test_a_pool_keeps_one_started_container_per_slot_until_it_closes(
@@ -26,9 +30,7 @@ def test_a_pool_keeps_one_started_container_per_slot_until_it_closes(
 ):
     pool = WarmPool(engine, kv_image, kv_store.config.limits, 2, tmp_path)
     try:
-        assert len(_wait_for_containers(engine, 2)) == 2
-        running = engine.containers.list(filters={"label": "takehome=run", "status": "running"})
-        assert len(running) == 2
+        assert len(_wait_for_containers(engine, 2, status="running")) == 2
     finally:
         pool.close()
     assert _our_containers(engine) == []
