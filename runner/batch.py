@@ -68,9 +68,13 @@ def grade_batch(
         ) as executor,
     ):
         futures = {executor.submit(one, request): index for index, request in enumerate(requests)}
-        for future in as_completed(futures):
-            graded = future.result()
-            results[futures[future]] = graded
-            if on_graded is not None:
-                on_graded(graded)
+        try:
+            for future in as_completed(futures):
+                graded = future.result()
+                results[futures[future]] = graded
+                if on_graded is not None:
+                    on_graded(graded)
+        except BaseException:  # Ctrl-C: finish the runs under way, start no other
+            executor.shutdown(wait=True, cancel_futures=True)
+            raise
     return [results[index] for index in range(len(requests))]
