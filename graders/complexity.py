@@ -30,6 +30,7 @@ from radon.visitors import ComplexityVisitor
 
 from graders.base import StrictModel
 from graders.source_files import display_path, own_files
+from graders.starter_cache import StarterCache
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_HOTSPOTS = 20
@@ -183,6 +184,19 @@ def _measure(root: Path, files: Sequence[str]) -> _Tally:
     return tally
 
 
+_STARTER_FIGURES: StarterCache[tuple[int, int, int]] = StarterCache()
+
+
+def _starter_figures(starter: Path, files: Sequence[str]) -> tuple[int, int, int]:
+    """lloc, functions and max CC of the starter's ``files``, measured once per file set."""
+
+    def measure() -> tuple[int, int, int]:
+        base = _measure(starter, files)
+        return base.raw[1], len(base.functions), base.max_cc
+
+    return _STARTER_FIGURES.get(starter, files, None, measure)
+
+
 def _raw(sizes: Sequence[int]) -> RawSize:
     loc, lloc, sloc, comments, multi, blank = sizes
     ratio = round((comments + multi) / sloc, 3) if sloc else 0.0
@@ -204,10 +218,10 @@ def measure_complexity(
     raw = _raw(tally.raw)
     delta_lloc = delta_functions = delta_max_cc = None
     if starter is not None:
-        base = _measure(starter, own_files(starter, tree))
-        delta_lloc = raw.lloc - base.raw[1]
-        delta_functions = len(functions) - len(base.functions)
-        delta_max_cc = tally.max_cc - base.max_cc
+        base_lloc, base_functions, base_max_cc = _starter_figures(starter, own_files(starter, tree))
+        delta_lloc = raw.lloc - base_lloc
+        delta_functions = len(functions) - base_functions
+        delta_max_cc = tally.max_cc - base_max_cc
     return ComplexityMeasurement(
         files=len(files),
         unparsable=tally.unparsable[:MAX_FILES_LISTED],

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graders.base import StrictModel
 from graders.source_files import display_path, non_blank_lines, own_files
+from graders.starter_cache import StarterCache
 from graders.text import clean
 
 RUFF_TIMEOUT = 60.0
@@ -212,6 +213,21 @@ def _lint(root: Path, files: Sequence[str], select: Sequence[str]) -> list[LintF
     return _run_ruff(root, files, select) if files else []
 
 
+_STARTER_COUNTS: StarterCache[tuple[tuple[str, int], ...]] = StarterCache()
+
+
+def _starter_counts(
+    starter: Path, files: Sequence[str], select: Sequence[str]
+) -> tuple[tuple[str, int], ...]:
+    """Findings per rule in the starter's ``files``: the same for every submission that
+    changed the same files, so ruff runs on them once."""
+
+    def count() -> tuple[tuple[str, int], ...]:
+        return tuple(sorted(Counter(f.code for f in _lint(starter, files, select)).items()))
+
+    return _STARTER_COUNTS.get(starter, files, tuple(select), count)
+
+
 def _worst(findings: Sequence[LintFinding]) -> list[FileFindings]:
     per_file = Counter(finding.path for finding in findings)
     ranked = sorted(per_file.items(), key=lambda item: (-item[1], item[0]))
@@ -242,7 +258,7 @@ def measure_lint(tree: Path, starter: Path | None, select: Sequence[str]) -> Lin
     starter_findings = added_findings = None
     added_by_rule: dict[str, int] = {}
     if starter is not None:
-        starter_by_rule = Counter(f.code for f in _lint(starter, own_files(starter, tree), select))
+        starter_by_rule = Counter(dict(_starter_counts(starter, own_files(starter, tree), select)))
         starter_findings = starter_by_rule.total()
         added_findings = len(findings) - starter_findings
         for code in sorted(by_rule.keys() | starter_by_rule.keys()):

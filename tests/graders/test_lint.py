@@ -225,3 +225,14 @@ def test_a_hung_ruff_is_a_runtime_error(tmp_path, monkeypatch):
 def test_no_rules_is_refused(tmp_path):
     with pytest.raises(ValueError, match="at least one"):
         measure_lint(tmp_path, None, [])
+
+
+def test_a_starter_edited_between_submissions_is_measured_again(tmp_path):
+    starter, tree = tmp_path / "starter", tmp_path / "tree"
+    _write(starter, "given.py", "import os\n")
+    _write(tree, "given.py", "x = 1\n")
+    assert measure_lint(tree, starter, RULES).starter_findings == 1
+    assert measure_lint(tree, starter, RULES).starter_findings == 1  # kept from the first
+    _write(starter, "given.py", "import os\nimport sys\nimport json\n")
+    assert measure_lint(tree, starter, RULES).starter_findings == 3
+    assert measure_lint(tree, starter, ["E"]).starter_findings == 0  # other rules, other figures
