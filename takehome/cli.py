@@ -34,4 +34,4 @@ for command in (
 
 def main() -> None:
     """Console entry point: the CLI behind the one error boundary."""
-    raise SystemExit(run_guarded(lambda: cli.main(prog_name="takehome")))
+    raise SystemExit(run_guarded(lambda: cli.main(prog_name="takehome", standalone_mode=False)))

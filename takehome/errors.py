@@ -16,6 +16,7 @@ from challenges.errors import TakehomeError
 
 EXIT_EXPECTED = 1
 EXIT_UNEXPECTED = 3
+EXIT_INTERRUPTED = 130
 
 
 def _one_line(text: str) -> str:
@@ -23,17 +24,21 @@ def _one_line(text: str) -> str:
 
 
 def run_guarded(entry: Callable[[], object]) -> int:
-    """Call ``entry`` (a standalone click command) and turn failures into exit codes."""
+    """Call ``entry`` (a click command's ``main`` with ``standalone_mode=False``) and turn
+    failures into exit codes: usage errors are click's own (2), Ctrl-C is 130."""
     try:
-        entry()
+        returned = entry()
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except TakehomeError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         return EXIT_EXPECTED
-    except KeyboardInterrupt:
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:  # the boundary: anything else is a bug, logged in full
         with tempfile.NamedTemporaryFile(
             "w", prefix="takehome-crash-", suffix=".log", delete=False
@@ -45,4 +50,5 @@ def run_guarded(entry: Callable[[], object]) -> int:
             err=True,
         )
         return EXIT_UNEXPECTED
-    return 0
+    # Without standalone mode, click returns the code of ctx.exit() (--help: 0), else None.
+    return returned if isinstance(returned, int) and not isinstance(returned, bool) else 0

@@ -85,3 +85,21 @@ def test_an_interrupted_batch_grades_only_what_is_missing(engine, kv_image, tmp_
     assert f"{len(done_before)} unchanged since the last run" in resumed.stdout
     assert sorted(p.parent.name for p in out.glob("*/scorecard.json")) == ["ana", "ben", "cy"]
     assert "cohort index:" in resumed.stdout
+
+
+def test_ctrl_c_stops_a_batch_at_once_with_exit_130(engine, kv_image, tmp_path):
+    roster = tmp_path / "many.csv"
+    roster.write_text("alias,repo\n" + "".join(f"c{n:02},{KV / 'solution'}\n" for n in range(30)))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "takehome", "batch", str(roster), "--challenge", "kv-store",
+               "--out", str(out), "--jobs", "1"]  # fmt: skip
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*/scorecard.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    batch.send_signal(signal.SIGINT)
+    _, stderr = batch.communicate(timeout=60)
+    assert batch.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1] == "interrupted"
+    assert "Traceback" not in stderr
+    assert len(list(out.glob("*/scorecard.json"))) < 10  # not the 30 of the roster
