@@ -30,6 +30,8 @@ from runner.sandbox import RunContainer, discard, start_container
 
 
 class WarmPool:
+    """``size`` started containers of one image and limits, and ``size`` slots to run in."""
+
     def __init__(
         self,
         client: docker.DockerClient,

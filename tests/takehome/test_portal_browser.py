@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from challenges.load import Challenge
 from tests.takehome.test_portal import GOOD_URL, SPEC_LINE, Portal, serve_portal
@@ -30,9 +32,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
+def browser() -> Iterator[Browser]:
     if shutil.which(CHROMIUM) is None:
         pytest.fail(f"tests marked browser need {CHROMIUM} (scripts/test.sh installs it)")
     with sync_playwright() as playwright:
@@ -50,27 +50,34 @@ def site(tmp_path: Path, kv_store: Challenge) -> Iterator[Portal]:
     yield from serve_portal(tmp_path, ("kv-store", kv_store))
 
 
+@dataclass
+class Tab:
+    """A browser page and what the browser reported while it was open."""
+
+    page: Page
+    problems: list[str] = field(default_factory=list)
+
+
 @pytest.fixture
-def page(browser, site: Portal):  # type: ignore[no-untyped-def]
+def tab(browser: Browser, site: Portal) -> Iterator[Tab]:
     context = browser.new_context(base_url=str(site.client.base_url))
-    opened = context.new_page()
-    problems: list[str] = []
+    opened = Tab(context.new_page())
     # A refused URL comes back with status 400 on purpose; anything else logged is a problem.
-    opened.on(
+    opened.page.on(
         "console",
         lambda message: (
             None
             if "status of 400" in message.text
-            else problems.append(f"{message.type}: {message.text}")
+            else opened.problems.append(f"{message.type}: {message.text}")
         ),
     )
-    opened.on("pageerror", lambda error: problems.append(str(error)))
-    opened.problems = problems
+    opened.page.on("pageerror", lambda error: opened.problems.append(str(error)))
     yield opened
     context.close()
 
 
-def test_the_link_opens_a_styled_page_with_the_spec(page, site: Portal, kv_store):
+def test_the_link_opens_a_styled_page_with_the_spec(tab: Tab, site: Portal, kv_store):
+    page = tab.page
     response = page.goto(site.invite())
     assert response is not None
     assert response.status == 200
@@ -80,10 +87,11 @@ def test_the_link_opens_a_styled_page_with_the_spec(page, site: Portal, kv_store
     # The inline stylesheet applied despite default-src 'none': main is a 52rem card.
     width = page.locator("main").evaluate("element => getComputedStyle(element).maxWidth")
     assert width == "832px"
-    assert page.problems == [], "the browser reported errors (a CSP violation?)"
+    assert tab.problems == [], "the browser reported errors (a CSP violation?)"
 
 
-def test_a_refused_url_is_shown_and_the_right_one_received(page, site: Portal):
+def test_a_refused_url_is_shown_and_the_right_one_received(tab: Tab, site: Portal):
+    page = tab.page
     path = site.invite()
     page.goto(path)
     page.get_by_label("Your repository").fill("https://evil.example.com/alice/kv-store")
@@ -99,7 +107,7 @@ def test_a_refused_url_is_shown_and_the_right_one_received(page, site: Portal):
     assert page.locator("main > h1").inner_text().endswith(": received")
     assert GOOD_URL in page.locator("p.ok").inner_text()
     assert [request.source for request in site.queued.requests] == [GOOD_URL]
-    assert page.problems == []
+    assert tab.problems == []
 
     again = page.goto(path)
     assert again is not None
@@ -107,7 +115,8 @@ def test_a_refused_url_is_shown_and_the_right_one_received(page, site: Portal):
     assert "already used" in page.content()
 
 
-def test_the_browser_will_not_submit_an_empty_form(page, site: Portal):
+def test_the_browser_will_not_submit_an_empty_form(tab: Tab, site: Portal):
+    page = tab.page
     page.goto(site.invite())
     page.get_by_role("button", name="Submit for grading").click()
     assert page.get_by_label("Your repository").evaluate("element => element.validity.valueMissing")
