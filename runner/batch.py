@@ -57,9 +57,9 @@ def grade_batch(
             log.exception("grading %s failed", request.source)
             return _internal_error(request, image, out_dir, error)
 
-    results: dict[int, Graded] = {}
     if not requests:
         return []
+    results: dict[int, Graded] = {}
     limits = requests[0].challenge.config.limits
     with (
         WarmPool(client, image, limits, min(slots, len(requests)), config.work_root) as pool,

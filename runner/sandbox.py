@@ -80,7 +80,6 @@ class RunContainer:
 
     container: docker.models.containers.Container
     handoff: Handoff
-    image: RunImage
     limits: Limits
 
 
@@ -114,7 +113,7 @@ def start_container(
             _discard_container(container)
         handoff.remove()
         raise InfraError(f"the Docker engine failed to start a run container: {error}") from None
-    return RunContainer(container, handoff, image, limits)
+    return RunContainer(container, handoff, limits)
 
 
 def _discard_container(container: docker.models.containers.Container) -> None:
