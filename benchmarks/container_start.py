@@ -18,8 +18,8 @@ from typing import Any
 
 import docker
 
-from runner.handoff import Handoff
-from runner.sandbox import container_options
+from runner.sandbox.container import container_options
+from runner.sandbox.handoff import Handoff
 from takehome import wiring
 from takehome.settings import load_settings
 

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from challenges.load import load_challenge
 from graders.base import Outcome
+from graders.hidden_suite import unrun_measurement
 from graders.registry import available
-from graders.tests import unrun_measurement
-from reports.cohort import render_index
+from reports.render.cohort_page import render_index
 from reports.scorecard import Provenance, SubmissionInfo
 from reports.scoring import build_scorecard
-from runner.store import Store, idempotency_key
+from runner.store.runs import Store, idempotency_key
 
 COUNT = 10_000
 

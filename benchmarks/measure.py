@@ -20,9 +20,9 @@ from pathlib import Path
 
 from challenges.load import CATALOG
 from graders.complexity import measure_complexity
-from graders.history import measure_history
+from graders.history.commits import measure_history
 from graders.lint import measure_lint
-from graders.time_window import TimeWindow
+from graders.history.time_window import TimeWindow
 
 MODULES = 100
 ROUNDS = 5

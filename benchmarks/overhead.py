@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from challenges.samples import samples
-from runner.images import OPT, SUBMISSION, SUITE
 from runner.pipeline import GradeRequest, grade
+from runner.sandbox.run_images import OPT, SUBMISSION, SUITE
 from takehome import wiring
 from takehome.settings import load_settings
 

@@ -28,7 +28,7 @@ import uvicorn
 
 from challenges.load import load_challenge
 from graders.registry import available
-from runner.store import Store
+from runner.store.runs import Store
 from takehome.web.app import create_app
 from takehome.web.config import WatchedRepo, WebConfig
 

@@ -16,10 +16,8 @@ from challenges.errors import ChallengeError
 
 
 @dataclass(frozen=True)
-class TestCase:
+class HiddenTest:
     """One test function of the hidden suite."""
-
-    __test__ = False
 
     node_id: str
     """pytest node ID relative to the suite directory, e.g. ``test_core.py::test_get``."""
@@ -53,9 +51,9 @@ def _module_markers(tree: ast.Module | ast.ClassDef) -> set[str]:
     return markers
 
 
-def _tests_in(tree: ast.Module, relative: str) -> list[TestCase]:
+def _tests_in(tree: ast.Module, relative: str) -> list[HiddenTest]:
     module_markers = _module_markers(tree)
-    cases: list[TestCase] = []
+    cases: list[HiddenTest] = []
     for statement in tree.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             if statement.name.startswith("test"):
@@ -67,11 +65,11 @@ def _tests_in(tree: ast.Module, relative: str) -> list[TestCase]:
 
 def _class_tests(
     relative: str, outer: list[str], cls: ast.ClassDef, inherited: set[str]
-) -> list[TestCase]:
+) -> list[HiddenTest]:
     """Tests of a ``Test*`` class, nested ``Test*`` classes included (pytest collects them)."""
     classes = [*outer, cls.name]
     markers = inherited.union(_module_markers(cls), *(_marker_names(d) for d in cls.decorator_list))
-    cases: list[TestCase] = []
+    cases: list[HiddenTest] = []
     for member in cls.body:
         if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef) and (
             member.name.startswith("test")
@@ -87,15 +85,15 @@ def _case(
     classes: list[str],
     function: ast.FunctionDef | ast.AsyncFunctionDef,
     inherited: set[str],
-) -> TestCase:
+) -> HiddenTest:
     markers = inherited.union(*(_marker_names(d) for d in function.decorator_list))
     node_id = "::".join([relative, *classes, function.name])
-    return TestCase(node_id=node_id, name=function.name, markers=frozenset(markers))
+    return HiddenTest(node_id=node_id, name=function.name, markers=frozenset(markers))
 
 
-def inventory(suite_dir: Path) -> list[TestCase]:
+def inventory(suite_dir: Path) -> list[HiddenTest]:
     """Every test function in ``test_*.py`` / ``*_test.py`` files below ``suite_dir``."""
-    cases: list[TestCase] = []
+    cases: list[HiddenTest] = []
     files = sorted(
         path
         for pattern in ("test_*.py", "*_test.py")

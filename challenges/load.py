@@ -16,7 +16,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from challenges.errors import ChallengeError
-from challenges.inventory import TestCase, inventory
+from challenges.inventory import HiddenTest, inventory
 from challenges.model import ChallengeConfig
 from challenges.rubric import AutoCriterion, Rubric
 
@@ -32,9 +32,9 @@ class Challenge:
     root: Path
     config: ChallengeConfig
     rubric: Rubric
-    tests: tuple[TestCase, ...]
+    tests: tuple[HiddenTest, ...]
     """Every hidden test, the tripwire included."""
-    groups: dict[str, tuple[TestCase, ...]]
+    groups: dict[str, tuple[HiddenTest, ...]]
     """Tests of each ``source = "tests"`` rubric row, by criterion id."""
     suite_hash: str
     """sha256 over the hidden suite's paths and bytes: provenance and the image tag."""
@@ -123,7 +123,9 @@ def suite_hash(suite_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _select(criterion: AutoCriterion, tests: list[TestCase], rubric_path: Path) -> list[TestCase]:
+def _select(
+    criterion: AutoCriterion, tests: list[HiddenTest], rubric_path: Path
+) -> list[HiddenTest]:
     selector = criterion.select
     if selector is None:
         raise ChallengeError(
@@ -146,9 +148,9 @@ def _select(criterion: AutoCriterion, tests: list[TestCase], rubric_path: Path) 
 
 
 def _groups(
-    rubric: Rubric, tests: list[TestCase], rubric_path: Path
-) -> dict[str, tuple[TestCase, ...]]:
-    groups: dict[str, tuple[TestCase, ...]] = {}
+    rubric: Rubric, tests: list[HiddenTest], rubric_path: Path
+) -> dict[str, tuple[HiddenTest, ...]]:
+    groups: dict[str, tuple[HiddenTest, ...]] = {}
     owner: dict[str, str] = {}
     for criterion in rubric.auto:
         if criterion.source != "tests":

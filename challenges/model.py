@@ -68,9 +68,7 @@ class Limits(Strict):
         return parse_size(self.tmpfs)
 
 
-class TestSuiteSpec(Strict):
-    __test__ = False  # not a pytest test class
-
+class SuiteSpec(Strict):
     runner: Literal["pytest"] = Field(default="pytest", description="The test runner.")
     dir: str = Field(
         default="tests", description="Hidden suite directory, relative to the challenge."
@@ -131,4 +129,4 @@ class ChallengeConfig(Strict):
     measure: MeasureSpec = Field(
         default_factory=MeasureSpec, description="How lint, complexity and history are measured."
     )
-    tests: TestSuiteSpec = Field(description="The hidden suite.")
+    tests: SuiteSpec = Field(description="The hidden suite.")

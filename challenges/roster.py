@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from challenges.errors import TakehomeError
+from challenges.base_error import TakehomeError
 
 COLUMNS = ("alias", "repo", "ref", "invited_at", "deadline")
 ALIAS_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"

@@ -43,16 +43,14 @@ class Threshold(Strict):
         return self.min is not None and value >= self.min
 
 
-class TestSelector(Strict):
-    __test__ = False
-
+class CaseSelector(Strict):
     marker: str | None = Field(default=None, description="pytest marker selecting the tests.")
     keyword: str | None = Field(
         default=None, description="Substring of the node ID selecting the tests."
     )
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> TestSelector:
+    def _exactly_one(self) -> CaseSelector:
         if (self.marker is None) == (self.keyword is None):
             raise ValueError("give exactly one of marker or keyword")
         return self
@@ -72,7 +70,7 @@ class AutoCriterion(Strict):
     title: str = Field(min_length=1, description="Row title.")
     source: Source = Field(description="Grader that feeds this row.")
     points: float = Field(gt=0, description="Points this row is worth.")
-    select: TestSelector | None = Field(
+    select: CaseSelector | None = Field(
         default=None, description="For source=tests: the test group of this row."
     )
     weights: dict[str, float] = Field(

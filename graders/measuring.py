@@ -9,9 +9,9 @@ from __future__ import annotations
 from challenges.units import parse_duration
 from graders.base import Submission
 from graders.complexity import ComplexityMeasurement, measure_complexity
-from graders.history import HistoryMeasurement, measure_history
+from graders.history.commits import HistoryMeasurement, measure_history
 from graders.lint import LintMeasurement, measure_lint
-from graders.time_window import TimeWindow
+from graders.history.time_window import TimeWindow
 
 
 def time_window(submission: Submission) -> TimeWindow:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from graders.base import Grader
+from graders.hidden_suite import SuiteGrader
 from graders.measuring import ComplexityGrader, HistoryGrader, LintGrader
-from graders.tests import TestsGrader
 
 GRADERS: dict[str, Grader] = {
     grader.name: grader
-    for grader in (TestsGrader(), LintGrader(), ComplexityGrader(), HistoryGrader())
+    for grader in (SuiteGrader(), LintGrader(), ComplexityGrader(), HistoryGrader())
 }
 
 

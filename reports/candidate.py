@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from challenges.load import Challenge
 from challenges.model import FeedbackPolicy
 from graders.base import Outcome
-from graders.tests import TestStatus
+from graders.hidden_suite import CaseStatus
 from reports.scorecard import Scorecard
 
 VISIBLE_MARKER = "visible"
@@ -63,7 +63,7 @@ def candidate_view(scorecard: Scorecard, challenge: Challenge) -> CandidateView:
     visible = []
     if policy is FeedbackPolicy.VISIBLE_TESTS and scorecard.outcome.scored:
         visible = [
-            VisibleTest(name=entry.name, passed=entry.status is TestStatus.PASSED)
+            VisibleTest(name=entry.name, passed=entry.status is CaseStatus.PASSED)
             for entry in scorecard.tests.results
             if entry.node_id in visible_ids
         ]

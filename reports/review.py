@@ -17,10 +17,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from challenges.errors import TakehomeError
+from challenges.base_error import TakehomeError
 from challenges.load import format_validation_error
 from challenges.rubric import MAX_LEVEL
-from reports.render import write_reports, write_text_atomically
+from reports.render.pages import write_reports, write_text_atomically
 from reports.scorecard import (
     Decision,
     Disagreement,

@@ -13,13 +13,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from challenges.errors import TakehomeError
+from challenges.base_error import TakehomeError
 from challenges.load import format_validation_error
 from graders.base import Outcome
 from graders.complexity import ComplexityMeasurement
-from graders.history import HistoryMeasurement
+from graders.hidden_suite import CaseStatus
+from graders.history.commits import HistoryMeasurement
 from graders.lint import LintMeasurement
-from graders.tests import TestStatus
 
 SCORECARD_SCHEMA_VERSION = 1
 
@@ -46,22 +46,18 @@ class ChallengeInfo(_Model):
     title: str = Field(description="Challenge title.")
 
 
-class TestEntry(_Model):
-    __test__ = False
-
+class CaseEntry(_Model):
     node_id: str = Field(description="pytest node ID relative to the hidden suite.")
     name: str = Field(description="Test function name.")
     group: str = Field(description="Rubric row this test scores for.")
-    status: TestStatus = Field(description="Result of the test.")
+    status: CaseStatus = Field(description="Result of the test.")
     score: float | None = Field(description="Points earned; null when the run was not scored.")
     max_score: float = Field(description="Points the test is worth.")
     duration: float = Field(description="Seconds, all phases.")
     message: str = Field(description="Short failure message (cleaned, capped).")
 
 
-class TestsSummary(_Model):
-    __test__ = False
-
+class SuiteSummary(_Model):
     passed: int = Field(description="Tests that passed.")
     failed: int = Field(description="Tests that did not pass (failed, error, timeout, not run).")
     total: int = Field(description="Scored tests in the hidden suite.")
@@ -70,7 +66,7 @@ class TestsSummary(_Model):
     suite_seconds: float | None = Field(description="Time the suite took inside the container.")
     output_bytes: int = Field(description="Bytes the tests printed.")
     output_excerpt: str = Field(description="Head and tail of what the tests printed.")
-    results: list[TestEntry] = Field(description="One entry per test.")
+    results: list[CaseEntry] = Field(description="One entry per test.")
 
 
 class LevelAnchor(_Model):
@@ -202,7 +198,7 @@ class Scorecard(_Model):
     auto_max_score: float = Field(description="Points auto rows are worth.")
     score: float | None = Field(description="Total points; null until complete.")
     max_score: float = Field(description="Total points of the rubric.")
-    tests: TestsSummary = Field(description="The hidden suite's results.")
+    tests: SuiteSummary = Field(description="The hidden suite's results.")
     criteria: list[Row] = Field(description="One row per rubric criterion, in rubric order.")
     flags: list[Flag] = Field(description="Findings for the reviewer.")
     provenance: Provenance = Field(description="What it takes to reproduce this grade.")

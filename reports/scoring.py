@@ -10,10 +10,11 @@ from __future__ import annotations
 from challenges.load import Challenge
 from challenges.rubric import MAX_LEVEL, AutoCriterion, HumanCriterion
 from graders.base import Outcome
-from graders.tests import TestResult, TestsMeasurement, TestStatus
+from graders.hidden_suite import CaseResult, CaseStatus, SuiteMeasurement
 from reports.scorecard import (
     SCORECARD_SCHEMA_VERSION,
     AutoRow,
+    CaseEntry,
     ChallengeInfo,
     ChecklistEntry,
     Flag,
@@ -25,8 +26,7 @@ from reports.scorecard import (
     Scorecard,
     Status,
     SubmissionInfo,
-    TestEntry,
-    TestsSummary,
+    SuiteSummary,
 )
 
 UNTRUSTED = {Outcome.TAMPER_SUSPECTED, Outcome.NO_REPORT}
@@ -44,19 +44,19 @@ def _test_max_scores(challenge: Challenge) -> dict[str, float]:
     return worth
 
 
-def _entries(challenge: Challenge, results: list[TestResult], outcome: Outcome) -> list[TestEntry]:
+def _entries(challenge: Challenge, results: list[CaseResult], outcome: Outcome) -> list[CaseEntry]:
     worth = _test_max_scores(challenge)
     entries = []
     for result in results:
         earned: float | None
         if not outcome.scored:
             earned = None
-        elif outcome in UNTRUSTED or result.status is not TestStatus.PASSED:
+        elif outcome in UNTRUSTED or result.status is not CaseStatus.PASSED:
             earned = 0.0
         else:
             earned = worth[result.node_id]
         entries.append(
-            TestEntry(
+            CaseEntry(
                 node_id=result.node_id,
                 name=result.name,
                 group=result.group,
@@ -94,9 +94,9 @@ def _measured_row(
     )  # fmt: skip
 
 
-def _auto_row(criterion: AutoCriterion, entries: list[TestEntry], outcome: Outcome) -> AutoRow:
+def _auto_row(criterion: AutoCriterion, entries: list[CaseEntry], outcome: Outcome) -> AutoRow:
     mine = [entry for entry in entries if entry.group == criterion.id]
-    passed = sum(entry.status is TestStatus.PASSED for entry in mine)
+    passed = sum(entry.status is CaseStatus.PASSED for entry in mine)
     score = round(sum(entry.score or 0.0 for entry in mine), 2) if outcome.scored else None
     detail = f"{passed} of {len(mine)} tests passed"
     if outcome in UNTRUSTED:
@@ -129,7 +129,7 @@ def _human_row(criterion: HumanCriterion) -> HumanRow:
 
 
 def _rows(
-    challenge: Challenge, entries: list[TestEntry], outcome: Outcome, measurements: Measurements
+    challenge: Challenge, entries: list[CaseEntry], outcome: Outcome, measurements: Measurements
 ) -> list[Row]:
     rows: list[Row] = []
     for criterion in challenge.rubric.criteria:
@@ -145,7 +145,7 @@ def _rows(
 def build_scorecard(
     challenge: Challenge,
     submission: SubmissionInfo,
-    measurement: TestsMeasurement,
+    measurement: SuiteMeasurement,
     provenance: Provenance,
     flags: list[Flag],
     measurements: Measurements | None = None,
@@ -161,7 +161,7 @@ def build_scorecard(
     auto_score = round(sum(r.score or 0.0 for r in auto_rows), 2) if outcome.scored else None
     tests_max = sum(row.max_score for row in auto_rows if row.source == "tests")
     tests_score = round(sum(entry.score or 0.0 for entry in entries), 2) if outcome.scored else None
-    passed = sum(entry.status is TestStatus.PASSED for entry in entries)
+    passed = sum(entry.status is CaseStatus.PASSED for entry in entries)
     complete = not human_rows and outcome.scored
     return Scorecard(
         schema_version=SCORECARD_SCHEMA_VERSION,
@@ -176,7 +176,7 @@ def build_scorecard(
         auto_max_score=auto_max,
         score=auto_score if complete else None,
         max_score=challenge.rubric.total_points,
-        tests=TestsSummary(
+        tests=SuiteSummary(
             passed=passed,
             failed=len(entries) - passed,
             total=len(entries),

@@ -13,13 +13,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-import docker
-
 from challenges.load import Challenge
-from runner.images import RunImage
 from runner.pipeline import GradeRequest, PipelineConfig, grade, record_infra_error
 from runner.recording import Graded
-from runner.warm_pool import WarmPool
+from runner.sandbox.engine import Engine
+from runner.sandbox.run_images import RunImage
+from runner.sandbox.warm_pool import WarmPool
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def _internal_error(
 
 def grade_batch(
     requests: Sequence[GradeRequest],
-    client: docker.DockerClient,
+    client: Engine,
     image: RunImage,
     config: PipelineConfig,
     out_dir: Path,

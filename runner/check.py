@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import docker
-
 from challenges.load import Challenge
 from challenges.samples import Sample, samples
 from reports.scorecard import Scorecard
-from runner.images import RunImage
 from runner.pipeline import GradeRequest, PipelineConfig, grade
+from runner.sandbox.engine import Engine
+from runner.sandbox.run_images import RunImage
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ def _problems(sample: Sample, scorecard: Scorecard, percent: float | None) -> li
 
 def check_samples(
     challenge: Challenge,
-    client: docker.DockerClient,
+    client: Engine,
     image: RunImage,
     config: PipelineConfig,
     out_dir: Path,

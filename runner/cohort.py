@@ -12,17 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import docker
-
 from challenges.load import Challenge
 from challenges.roster import RosterEntry
 from graders.base import Outcome
 from reports.scorecard import Scorecard, ScorecardError, load_scorecard
 from runner.batch import grade_batch
-from runner.images import RunImage
-from runner.intake import new_work_dir, peek_head
+from runner.intake.take_in import new_work_dir, peek_head
 from runner.pipeline import GradeRequest, PipelineConfig
 from runner.recording import Graded
+from runner.sandbox.engine import Engine
+from runner.sandbox.run_images import RunImage
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def plan_cohort(
 
 
 def grade_cohort(
-    plan: CohortPlan, client: docker.DockerClient, image: RunImage, config: PipelineConfig,
+    plan: CohortPlan, client: Engine, image: RunImage, config: PipelineConfig,
     out_dir: Path, slots: int, on_graded: Callable[[Graded], None] | None = None,
 ) -> list[Scorecard]:  # fmt: skip
     """Grade the plan; every roster entry ends with a scorecard (kept ones included)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from challenges.errors import TakehomeError
+from challenges.base_error import TakehomeError
 
 
 class RepoRejected(TakehomeError):

@@ -16,26 +16,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-import docker
-
 from challenges.load import Challenge
 from challenges.model import Limits
 from challenges.units import parse_duration
 from graders.base import Outcome, RunEvidence, Submission
+from graders.hidden_suite import SuiteGrader, SuiteMeasurement, unrun_measurement
 from graders.identity import identity_tokens
 from graders.registry import GRADERS
 from graders.static_scan import scan_tree
-from graders.tests import TestsGrader, TestsMeasurement, unrun_measurement
-from graders.time_window import TimeWindow, choose_commit
+from graders.history.time_window import TimeWindow, choose_commit
 from reports.scorecard import Flag, Measurements, SubmissionInfo
-from runner.engine import ENGINE_ERRORS, engine_version
 from runner.errors import InfraError, RepoRejected
-from runner.images import RunImage
-from runner.intake import Chooser, Intake, IntakeOptions, new_work_dir, take_in
-from runner.reaper import reap_quietly
+from runner.intake.take_in import Chooser, Intake, IntakeOptions, new_work_dir, take_in
 from runner.recording import Gathered, Graded, record
-from runner.sandbox import run_suite, start_container
-from runner.warm_pool import WarmPool
+from runner.sandbox.container import run_suite, start_container
+from runner.sandbox.engine import ENGINE_ERRORS, Engine, engine_version
+from runner.sandbox.reaper import reap_quietly
+from runner.sandbox.run_images import RunImage
+from runner.sandbox.warm_pool import WarmPool
 
 _T = TypeVar("_T")
 
@@ -86,7 +84,7 @@ def submission_id(source: str) -> str:
 
 
 def _run_once(
-    client: docker.DockerClient,
+    client: Engine,
     image: RunImage,
     limits: Limits,
     config: PipelineConfig,
@@ -101,7 +99,7 @@ def _run_once(
 
 
 def _run_with_retries(
-    client: docker.DockerClient,
+    client: Engine,
     image: RunImage,
     intake: Intake,
     challenge: Challenge,
@@ -152,13 +150,13 @@ def _measure(submission: Submission) -> Measurements:
 
 def _gather(
     request: GradeRequest,
-    client: docker.DockerClient,
+    client: Engine,
     image: RunImage,
     config: PipelineConfig,
     work: Path,
     gathered: Gathered,
     pool: WarmPool | None,
-) -> TestsMeasurement:
+) -> SuiteMeasurement:
     """Every stage up to the measured run; what it learns goes into ``gathered`` as it goes,
     so a later failure still leaves the commit, the flags and the measurements."""
     challenge, clock = request.challenge, _Clock(gathered.timings)
@@ -187,12 +185,12 @@ def _gather(
         lambda: _run_with_retries(client, image, intake, challenge, config, gathered.flags, pool),
     )
     gathered.timings["container"] = evidence.seconds
-    return clock.timed("tests", lambda: TestsGrader().measure(replace(submission, run=evidence)))
+    return clock.timed("tests", lambda: SuiteGrader().measure(replace(submission, run=evidence)))
 
 
 def grade(
     request: GradeRequest,
-    client: docker.DockerClient,
+    client: Engine,
     image: RunImage,
     config: PipelineConfig,
     out_dir: Path,
@@ -200,7 +198,7 @@ def grade(
 ) -> Graded:
     """Grade one submission and write its reports under ``out_dir/<submission id>/``.
 
-    With a ``pool``, the run takes a container started ahead of time (``runner.warm_pool``).
+    With a ``pool``, the run takes a container started ahead of time (``runner.sandbox.warm_pool``).
     """
     challenge = request.challenge
     sub_id = request.submission_id or submission_id(request.source)
@@ -230,7 +228,7 @@ def record_infra_error(
     return record(request.challenge, info, image, measurement, gathered, "unknown", out_dir)
 
 
-def _engine_version(client: docker.DockerClient) -> str:
+def _engine_version(client: Engine) -> str:
     try:
         return engine_version(client)
     except ENGINE_ERRORS:

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from challenges.load import Challenge
-from graders.tests import TestsMeasurement
+from graders.hidden_suite import SuiteMeasurement
 from reports.blind import redact
-from reports.render import write_reports, write_text_atomically
+from reports.render.pages import write_reports, write_text_atomically
 from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
-from runner.images import RunImage
 from runner.provenance import host_tool_versions
+from runner.sandbox.run_images import RunImage
 
 IDENTITIES_DIR = ".identities"
 """Beside the reports, for staff only: who a blind submission id stands for."""
@@ -39,7 +39,7 @@ class Graded:
     reports: dict[str, Path]
 
 
-def _provenance(challenge: Challenge, image: RunImage, tests: TestsMeasurement,
+def _provenance(challenge: Challenge, image: RunImage, tests: SuiteMeasurement,
                 gathered: Gathered, engine: str) -> Provenance:  # fmt: skip
     tool_versions = {**host_tool_versions(), "engine": engine}
     if tests.pytest_version:
@@ -56,7 +56,7 @@ def _provenance(challenge: Challenge, image: RunImage, tests: TestsMeasurement,
 
 
 def record(
-    challenge: Challenge, info: SubmissionInfo, image: RunImage, tests: TestsMeasurement,
+    challenge: Challenge, info: SubmissionInfo, image: RunImage, tests: SuiteMeasurement,
     gathered: Gathered, engine: str, out_dir: Path,
 ) -> Graded:  # fmt: skip
     """Score, stamp provenance, blind if asked, and write the reports whole."""

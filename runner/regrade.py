@@ -12,14 +12,13 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import docker
-
 from challenges.load import Challenge
 from reports.diff import scorecard_changes
 from reports.scorecard import Scorecard, ScorecardError, load_scorecard
-from runner.images import RunImage
 from runner.pipeline import GradeRequest, PipelineConfig, grade
 from runner.recording import IDENTITIES_DIR
+from runner.sandbox.engine import Engine
+from runner.sandbox.run_images import RunImage
 
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 
@@ -47,7 +46,7 @@ def original_source(card: Scorecard, scorecard_path: Path) -> tuple[str, str | N
 
 
 def regrade(
-    scorecard_path: Path, challenge: Challenge, client: docker.DockerClient, image: RunImage,
+    scorecard_path: Path, challenge: Challenge, client: Engine, image: RunImage,
     config: PipelineConfig, out_dir: Path,
 ) -> Regrade:  # fmt: skip
     """Grade the recorded commit again into ``out_dir`` and compare with the recorded card."""

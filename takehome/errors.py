@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import click
 
-from challenges.errors import TakehomeError
+from challenges.base_error import TakehomeError
 
 EXIT_EXPECTED = 1
 EXIT_UNEXPECTED = 3

@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from challenges.errors import TakehomeError
+from challenges.base_error import TakehomeError
 
 
 class Settings(BaseSettings):

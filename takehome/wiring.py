@@ -6,12 +6,12 @@ from pathlib import Path
 
 from challenges.load import Challenge, load_challenge
 from graders.registry import available
-from runner.engine import Engine, connect
-from runner.images import RunImage, ensure_run_image
-from runner.intake import IntakeOptions
+from runner.intake.take_in import IntakeOptions
+from runner.intake.url_policy import UrlPolicy
 from runner.pipeline import PipelineConfig
-from runner.reaper import reap
-from runner.url_policy import UrlPolicy
+from runner.sandbox.engine import Engine, connect
+from runner.sandbox.reaper import reap
+from runner.sandbox.run_images import RunImage, ensure_run_image
 from takehome.settings import Settings
 
 

@@ -17,11 +17,11 @@ import pytest
 
 from challenges.load import Challenge, load_challenge
 from graders.registry import available
-from runner.engine import Engine, connect
-from runner.images import LABEL, RunImage, ensure_run_image
-from runner.intake import IntakeOptions
+from runner.intake.take_in import IntakeOptions
+from runner.intake.url_policy import UrlPolicy
 from runner.pipeline import PipelineConfig
-from runner.url_policy import UrlPolicy
+from runner.sandbox.engine import Engine, connect
+from runner.sandbox.run_images import LABEL, RunImage, ensure_run_image
 
 BASE_IMAGE = os.environ.get("TAKEHOME_BASE_IMAGE", "takehome-base:bookworm")
 CATALOG = Path(__file__).parents[1] / "challenges" / "catalog"

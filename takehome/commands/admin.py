@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from reports.exports import cohort_csv, gradescope_results
-from reports.render import write_text_atomically
+from reports.render.exports import cohort_csv, gradescope_results
+from reports.render.pages import write_text_atomically
 from reports.scorecard import load_scorecard
-from runner.base_image import ensure_base_image
-from runner.engine import connect
-from runner.reaper import reap
+from runner.sandbox.base_image import ensure_base_image
+from runner.sandbox.engine import connect
+from runner.sandbox.reaper import reap
 from takehome import wiring
 from takehome.options import challenge_option, out_file_option, scorecard_argument
 from takehome.schemas import SCHEMAS, schema_json

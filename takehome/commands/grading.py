@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from challenges.roster import load_roster
-from reports.cohort import write_index
+from reports.render.cohort_page import write_index
 from reports.scorecard import Scorecard, load_scorecard
 from runner.batch import default_slots
 from runner.check import check_samples, tests_percent

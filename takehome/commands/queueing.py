@@ -14,16 +14,16 @@ from rich.console import Console
 
 from challenges.load import CATALOG, Challenge
 from challenges.roster import RosterEntry
-from reports.render import write_reports
+from reports.render.pages import write_reports
 from reports.scorecard import Scorecard
 from runner.batch import default_slots
-from runner.images import RunImage
 from runner.pipeline import PipelineConfig
-from runner.queue import make_app, prepare_worker
-from runner.queue_jobs import Job, job_key
-from runner.queue_wait import infra_error_card, send, wait
+from runner.queue.celery_app import make_app, prepare_worker
+from runner.queue.jobs import Job, job_key
+from runner.queue.waiting import infra_error_card, send, wait
 from runner.recording import Graded
-from runner.store import Store
+from runner.sandbox.run_images import RunImage
+from runner.store.runs import Store
 from takehome import wiring
 from takehome.batch_view import progress_bar
 from takehome.settings import Settings, load_settings

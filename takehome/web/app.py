@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from runner.store import Store
+from runner.store.runs import Store
 from takehome.web.config import Enqueue, WebConfig
 from takehome.web.http import SecurityHeaders
 from takehome.web.portal import portal_router

@@ -13,8 +13,8 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from challenges.load import Challenge
+from runner.intake.url_policy import Resolver, resolve_host
 from runner.pipeline import GradeRequest
-from runner.url_policy import Resolver, resolve_host
 
 MAX_WEBHOOK_BODY = 1024 * 1024
 """GitHub caps payloads at 25 MB, but a push of one commit is a few kB: 1 MB is generous."""

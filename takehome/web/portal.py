@@ -18,14 +18,14 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse
 
-from challenges.errors import TakehomeError
+from challenges.base_error import TakehomeError
 from challenges.load import Challenge
 from challenges.units import parse_duration
 from reports.candidate import candidate_view
 from runner.errors import RepoRejected
+from runner.intake.url_policy import UrlPolicy, check_url
 from runner.pipeline import GradeRequest
-from runner.store import Invitation, Store, StoreError
-from runner.url_policy import UrlPolicy, check_url
+from runner.store.runs import Invitation, Store, StoreError
 from takehome.web import tokens
 from takehome.web.config import MAX_FORM_BODY, Enqueue, WebConfig
 from takehome.web.http import BadLength, BodyTooLarge, read_capped

@@ -16,16 +16,16 @@ from pathlib import Path
 import uvicorn
 from pydantic import SecretStr, ValidationError
 
-from challenges.errors import TakehomeError
+from challenges.base_error import TakehomeError
 from challenges.load import CATALOG, Challenge
 from challenges.roster import RosterEntry, load_roster
-from runner.store import Store
+from runner.store.runs import Store
 from takehome import wiring
 from takehome.settings import Settings
 from takehome.web.app import create_app
 from takehome.web.config import WatchedRepo, WebConfig
+from takehome.web.grading_pool import GradingPool
 from takehome.web.tokens import new_link
-from takehome.web.worker import GradingPool
 
 MIN_SECRET = 16
 _TOKEN_IN_PATH = re.compile(r"/invite/[^/?#\s]+")

@@ -15,7 +15,7 @@ import hmac
 import re
 from datetime import UTC, datetime, timedelta
 
-from runner.store import Invitation, Store
+from runner.store.runs import Invitation, Store
 
 _LINK = b"takehome.invitation-link\0"
 _FORM = b"takehome.invitation-form\0"

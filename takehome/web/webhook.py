@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from runner.pipeline import GradeRequest
-from runner.store import Store, StoreError
+from runner.store.runs import Store, StoreError
 from takehome.web.config import Enqueue, WebConfig
 from takehome.web.http import BadLength, BodyTooLarge, read_capped
 

@@ -10,7 +10,7 @@ from textwrap import dedent
 import pytest
 
 from challenges.errors import ChallengeError
-from challenges.inventory import TestCase, inventory
+from challenges.inventory import HiddenTest, inventory
 
 
 def _suite(root: Path, files: dict[str, str]) -> Path:
@@ -21,7 +21,7 @@ def _suite(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def _by_id(cases: list[TestCase]) -> dict[str, frozenset[str]]:
+def _by_id(cases: list[HiddenTest]) -> dict[str, frozenset[str]]:
     return {case.node_id: case.markers for case in cases}
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from challenges.errors import ChallengeError, TakehomeError
+from challenges.base_error import TakehomeError
+from challenges.errors import ChallengeError
 from challenges.load import CATALOG, Challenge, load_challenge, resolve_challenge_dir
 from graders.registry import available
 

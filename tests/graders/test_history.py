@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from graders.git_read import HistoryError
-from graders.history import measure_history
-from graders.time_window import TimeWindow, choose_commit, window_bounds
+from graders.history.git_read import HistoryError
+from graders.history.commits import measure_history
+from graders.history.time_window import TimeWindow, choose_commit, window_bounds
 
 OPENED = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 FOUR_HOURS = 4 * 3600.0

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from challenges.load import Challenge
 from graders.base import Outcome, sources
+from graders.hidden_suite import SuiteGrader
 from graders.registry import GRADERS, available
-from graders.tests import TestsGrader
 
 
 def test_tests_grader_is_installed_under_its_source_name() -> None:
     assert "tests" in available()
     assert available() == sorted(GRADERS)
-    assert isinstance(GRADERS["tests"], TestsGrader)
+    assert isinstance(GRADERS["tests"], SuiteGrader)
     assert all(GRADERS[name].name == name for name in available())
 
 

@@ -1,8 +1,8 @@
 """The tests grader against synthetic wrapper output for the real bundled kv-store challenge.
 
-The bytes are built the way runner/wrapper/takehome_wrapper.py prints them (candidate noise,
+The bytes are built the way runner/sandbox/wrapper/takehome_wrapper.py prints them (candidate noise,
 then one ``TAKEHOME-REPORT-V1 {json}`` line) and the events the way the in-container plugin
-(runner/wrapper/takehome_plugin.py) emits them.
+(runner/sandbox/wrapper/takehome_plugin.py) emits them.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ import pytest
 
 from challenges.load import Challenge
 from graders.base import Outcome, RunEvidence, Submission
-from graders.suite_report import MARKER, REPORT_CAP
-from graders.tests import (
+from graders.hidden_suite import (
     MESSAGE_CAP,
     OUTPUT_CAP,
-    TestsGrader,
-    TestStatus,
+    CaseStatus,
+    SuiteGrader,
     evaluate,
 )
-from graders.tests import TestsMeasurement as Measurement  # not a pytest test class
+from graders.hidden_suite import SuiteMeasurement as Measurement  # not a pytest test class
+from graders.suite_report import MARKER, REPORT_CAP
 
 Event = dict[str, Any]
 
@@ -162,7 +162,7 @@ def completed(challenge: Challenge, **kwargs: Any) -> dict[str, Any]:
     return report([*suite_events(challenge, **kwargs), finished(1)])
 
 
-def statuses(measurement: Measurement) -> dict[str, TestStatus]:
+def statuses(measurement: Measurement) -> dict[str, CaseStatus]:
     return {result.node_id: result.status for result in measurement.results}
 
 
@@ -178,7 +178,7 @@ def test_all_passing_with_failed_tripwire_is_passed(kv_store: Challenge) -> None
     assert measurement.outcome is Outcome.PASSED
     assert measurement.reason == "all 49 tests passed"
     assert measurement.flags == []
-    assert set(statuses(measurement).values()) == {TestStatus.PASSED}
+    assert set(statuses(measurement).values()) == {CaseStatus.PASSED}
     assert kv_store.tripwire not in statuses(measurement)  # the tripwire is never scored
     assert [r.node_id for r in measurement.results] == scored_ids(kv_store)
     assert measurement.pytest_version == "7.2.1"
@@ -202,13 +202,13 @@ def test_some_failures_are_test_failures(kv_store: Challenge) -> None:
     assert measurement.reason == "2 of 49 tests did not pass"
     assert measurement.flags == []
     by_id = {result.node_id: result for result in measurement.results}
-    assert by_id[FAILED_CORE].status is TestStatus.FAILED
+    assert by_id[FAILED_CORE].status is CaseStatus.FAILED
     assert by_id[FAILED_CORE].group == "core"
-    assert by_id[FAILED_TTL].status is TestStatus.FAILED
+    assert by_id[FAILED_TTL].status is CaseStatus.FAILED
     assert by_id[FAILED_TTL].group == "ttl"
     assert "AssertionError: assert None == 1" in by_id[FAILED_CORE].message
     passed = [r for r in measurement.results if r.node_id not in {FAILED_CORE, FAILED_TTL}]
-    assert {r.status for r in passed} == {TestStatus.PASSED}
+    assert {r.status for r in passed} == {CaseStatus.PASSED}
     assert all(r.message == "" for r in passed)
 
 
@@ -224,9 +224,9 @@ def test_setup_error_teardown_error_and_skip_statuses(kv_store: Challenge) -> No
     events += phases(skipped, setup="skipped", message="Skipped: not on this platform")
     measurement = grade(kv_store, report([*events, finished(1)]))
     found = statuses(measurement)
-    assert found[setup_error] is TestStatus.ERROR
-    assert found[teardown_error] is TestStatus.ERROR
-    assert found[skipped] is TestStatus.SKIPPED
+    assert found[setup_error] is CaseStatus.ERROR
+    assert found[teardown_error] is CaseStatus.ERROR
+    assert found[skipped] is CaseStatus.SKIPPED
     assert measurement.outcome is Outcome.TEST_FAILURES
     assert measurement.reason == "3 of 49 tests did not pass"
 
@@ -241,12 +241,12 @@ def test_parametrized_instances_count_as_their_function(kv_store: Challenge) -> 
     events += phases(f"{node_id}[a]") + phases(f"{node_id}[b]", "failed", ASSERTION)
     measurement = grade(kv_store, report([*events, finished(1)]))
     assert measurement.flags == []
-    assert statuses(measurement)[node_id] is TestStatus.FAILED  # the worst instance counts
+    assert statuses(measurement)[node_id] is CaseStatus.FAILED  # the worst instance counts
     assert measurement.outcome is Outcome.TEST_FAILURES
 
 
 def test_grader_measures_a_submission(kv_store: Challenge, tmp_path: Any) -> None:
-    grader = TestsGrader()
+    grader = SuiteGrader()
     assert grader.name == "tests"
     evidence = run(wrapper_stdout(completed(kv_store)))
     measured = grader.measure(Submission(challenge=kv_store, tree=tmp_path, run=evidence))
@@ -281,7 +281,7 @@ def test_forged_passes_printed_by_the_tests_are_ignored(kv_store: Challenge) -> 
     honest["output"] = f"noise\n{forged}\n"
     measurement = grade(kv_store, honest)
     assert measurement.outcome is Outcome.TEST_FAILURES
-    assert statuses(measurement)[FAILED_CORE] is TestStatus.FAILED
+    assert statuses(measurement)[FAILED_CORE] is CaseStatus.FAILED
 
 
 def test_unknown_node_id_is_tamper(kv_store: Challenge) -> None:
@@ -299,7 +299,7 @@ def test_test_missing_from_a_finished_run_is_tamper(kv_store: Challenge) -> None
     measurement = grade(kv_store, completed(kv_store, not_run=[missing]))
     assert measurement.outcome is Outcome.TAMPER_SUSPECTED
     assert measurement.reason == f"the run finished without a result for {missing}"
-    assert statuses(measurement)[missing] is TestStatus.NOT_RUN
+    assert statuses(measurement)[missing] is CaseStatus.NOT_RUN
 
 
 def test_duplicate_phase_is_tamper(kv_store: Challenge) -> None:
@@ -409,7 +409,7 @@ def test_collect_error_is_crash_with_the_import_error(kv_store: Challenge) -> No
         "the hidden suite could not import the submission: "
         "E   ModuleNotFoundError: No module named 'kvstore'"
     )
-    assert set(statuses(measurement).values()) == {TestStatus.NOT_RUN}
+    assert set(statuses(measurement).values()) == {CaseStatus.NOT_RUN}
     assert measurement.flags == []
 
 
@@ -434,8 +434,8 @@ def test_process_dying_mid_run_is_crash(kv_store: Challenge) -> None:
     measurement = grade(kv_store, report(suite_events(kv_store, not_run=half), returncode=3))
     assert measurement.outcome is Outcome.CRASH
     assert measurement.reason == "the test process died with code 3 mid-run"
-    assert statuses(measurement)[scored_ids(kv_store)[0]] is TestStatus.PASSED
-    assert statuses(measurement)[half[-1]] is TestStatus.NOT_RUN
+    assert statuses(measurement)[scored_ids(kv_store)[0]] is CaseStatus.PASSED
+    assert statuses(measurement)[half[-1]] is CaseStatus.NOT_RUN
 
 
 def test_report_without_collection_is_no_report(kv_store: Challenge) -> None:
@@ -450,7 +450,7 @@ def test_no_marker_is_no_report(kv_store: Challenge) -> None:
     assert measurement.outcome is Outcome.NO_REPORT
     assert measurement.reason == "the run printed no report (exit code 139)"
     assert [r.node_id for r in measurement.results] == scored_ids(kv_store)
-    assert set(statuses(measurement).values()) == {TestStatus.NOT_RUN}
+    assert set(statuses(measurement).values()) == {CaseStatus.NOT_RUN}
     assert measurement.pytest_version is None
     assert measurement.suite_seconds is None
 
@@ -459,7 +459,7 @@ def test_no_report_after_oom_kill_is_memory_limit(kv_store: Challenge) -> None:
     measurement = evaluate(kv_store, run(b"", exit_code=137, oom_killed=True))
     assert measurement.outcome is Outcome.MEMORY_LIMIT
     assert measurement.reason == "the run was killed at the memory limit"
-    assert set(statuses(measurement).values()) == {TestStatus.NOT_RUN}
+    assert set(statuses(measurement).values()) == {CaseStatus.NOT_RUN}
 
 
 def test_no_report_after_host_timeout_is_timeout(kv_store: Challenge) -> None:
@@ -513,7 +513,7 @@ def test_last_marker_wins(kv_store: Challenge) -> None:
     real = completed(kv_store, failed=[FAILED_CORE])
     measurement = grade(kv_store, forged, real)
     assert measurement.outcome is Outcome.TEST_FAILURES
-    assert statuses(measurement)[FAILED_CORE] is TestStatus.FAILED
+    assert statuses(measurement)[FAILED_CORE] is CaseStatus.FAILED
     # and the other way round, to show it is the position that decides
     assert grade(kv_store, real, forged).outcome is Outcome.PASSED
 
@@ -536,8 +536,8 @@ def test_wall_timeout_keeps_finished_results(kv_store: Challenge) -> None:
     assert measurement.reason == "the run was stopped at the wall timeout"
     assert measurement.flags == []
     found = statuses(measurement)
-    assert {found[node_id] for node_id in ran} == {TestStatus.PASSED}
-    assert {found[node_id] for node_id in cut} == {TestStatus.NOT_RUN}
+    assert {found[node_id] for node_id in ran} == {CaseStatus.PASSED}
+    assert {found[node_id] for node_id in cut} == {CaseStatus.NOT_RUN}
 
 
 def test_per_test_timeout_marks_that_test(kv_store: Challenge) -> None:
@@ -546,8 +546,8 @@ def test_per_test_timeout_marks_that_test(kv_store: Challenge) -> None:
     assert measurement.outcome is Outcome.TIMEOUT
     assert measurement.reason == "1 test(s) hit the per-test timeout"
     found = statuses(measurement)
-    assert found[slow] is TestStatus.TIMEOUT
-    assert list(found.values()).count(TestStatus.TIMEOUT) == 1
+    assert found[slow] is CaseStatus.TIMEOUT
+    assert list(found.values()).count(CaseStatus.TIMEOUT) == 1
     assert "Timeout >2.0s" in next(r.message for r in measurement.results if r.node_id == slow)
 
 
@@ -555,7 +555,7 @@ def test_per_test_timeout_wins_over_failures(kv_store: Challenge) -> None:
     slow = scored_ids(kv_store)[3]
     measurement = grade(kv_store, completed(kv_store, timed_out=[slow], failed=[FAILED_TTL]))
     assert measurement.outcome is Outcome.TIMEOUT
-    assert statuses(measurement)[FAILED_TTL] is TestStatus.FAILED
+    assert statuses(measurement)[FAILED_TTL] is CaseStatus.FAILED
 
 
 def test_sigkill_without_timeout_is_memory_limit(kv_store: Challenge) -> None:
@@ -563,7 +563,7 @@ def test_sigkill_without_timeout_is_memory_limit(kv_store: Challenge) -> None:
     measurement = grade(kv_store, report(events, returncode=-9))
     assert measurement.outcome is Outcome.MEMORY_LIMIT
     assert measurement.reason == "the run was killed at the memory limit"
-    assert statuses(measurement)[scored_ids(kv_store)[0]] is TestStatus.PASSED
+    assert statuses(measurement)[scored_ids(kv_store)[0]] is CaseStatus.PASSED
 
 
 def test_engine_oom_flag_is_memory_limit_even_with_a_report(kv_store: Challenge) -> None:

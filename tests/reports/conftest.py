@@ -9,9 +9,9 @@ import pytest
 from challenges.load import Challenge
 from graders.base import Outcome
 from graders.complexity import measure_complexity
-from graders.history import CommitInfo, HistoryMeasurement
+from graders.hidden_suite import CaseResult, CaseStatus, SuiteMeasurement
+from graders.history.commits import CommitInfo, HistoryMeasurement
 from graders.lint import measure_lint
-from graders.tests import TestResult, TestsMeasurement, TestStatus
 from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
 
@@ -19,21 +19,21 @@ HOSTILE = "<script>alert('x')</script> | **bold** [link](javascript:alert(1)) ``
 
 
 def measurement(
-    challenge: Challenge, failing: dict[str, TestStatus], outcome: Outcome, reason: str
-) -> TestsMeasurement:
+    challenge: Challenge, failing: dict[str, CaseStatus], outcome: Outcome, reason: str
+) -> SuiteMeasurement:
     results = [
-        TestResult(
+        CaseResult(
             node_id=case.node_id,
             name=case.name,
             group=group,
-            status=failing.get(case.name, TestStatus.PASSED),
+            status=failing.get(case.name, CaseStatus.PASSED),
             duration=0.01,
             message=f"AssertionError: {HOSTILE}" if case.name in failing else "",
         )
         for group, cases in challenge.groups.items()
         for case in cases
     ]
-    return TestsMeasurement(
+    return SuiteMeasurement(
         outcome=outcome,
         reason=reason,
         results=results,
@@ -90,7 +90,7 @@ def measurements(challenge: Challenge) -> Measurements:
 @pytest.fixture
 def hostile_scorecard(kv_store: Challenge) -> Scorecard:
     names = [case.name for case in kv_store.tests]
-    failing = {names[0]: TestStatus.FAILED, names[15]: TestStatus.TIMEOUT}
+    failing = {names[0]: CaseStatus.FAILED, names[15]: CaseStatus.TIMEOUT}
     return build_scorecard(
         kv_store,
         SubmissionInfo(

@@ -10,8 +10,8 @@ import pytest
 
 from challenges.load import Challenge, load_challenge
 from graders.base import Outcome
+from graders.hidden_suite import CaseStatus
 from graders.registry import available
-from graders.tests import TestStatus
 from reports.candidate import candidate_view
 from reports.scorecard import SubmissionInfo
 from reports.scoring import build_scorecard
@@ -31,7 +31,7 @@ def _with_policy(kv_store: Challenge, tmp_path: Path, policy: str) -> Challenge:
 
 
 def _card(challenge: Challenge, outcome: Outcome = Outcome.TEST_FAILURES):
-    failing = {case.name: TestStatus.FAILED for case in challenge.tests[:3]}
+    failing = {case.name: CaseStatus.FAILED for case in challenge.tests[:3]}
     return build_scorecard(
         challenge,
         SubmissionInfo(id="cand", source="https://github.com/a/b", ref=None, commit="abc123"),

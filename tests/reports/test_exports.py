@@ -12,7 +12,7 @@ import pytest
 from challenges.load import load_challenge
 from graders.registry import available
 from reports.diff import scorecard_changes
-from reports.exports import cohort_csv, gradescope_results
+from reports.render.exports import cohort_csv, gradescope_results
 
 
 def test_gradescope_results_follow_the_format_and_keep_hidden_tests_hidden(

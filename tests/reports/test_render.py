@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reports import render
-from reports.render import md_code, render_html, render_json, render_markdown, write_reports
+from reports.render import pages as render
+from reports.render.pages import md_code, render_html, render_json, render_markdown, write_reports
 from reports.scorecard import Scorecard
 
 GOLDEN = Path(__file__).parents[1] / "golden"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.render import write_reports
+from reports.render.pages import write_reports
 from reports.review import (
     RatingInput,
     ReviewError,

@@ -6,13 +6,13 @@ import pytest
 
 from challenges.load import Challenge
 from graders.base import Outcome
-from graders.tests import TestStatus, unrun_measurement
+from graders.hidden_suite import CaseStatus, unrun_measurement
 from reports.scorecard import Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
 from tests.reports.conftest import measurement, provenance
 
 
-def _card(challenge: Challenge, failing: dict[str, TestStatus], outcome: Outcome) -> Scorecard:
+def _card(challenge: Challenge, failing: dict[str, CaseStatus], outcome: Outcome) -> Scorecard:
     info = SubmissionInfo(id="s", source="/tmp/s", ref=None, commit="sha256:00")
     return build_scorecard(
         challenge, info, measurement(challenge, failing, outcome, "r"), provenance(challenge), []
@@ -44,8 +44,8 @@ def test_weights_share_a_rows_points(kv_store):
     heavy = next(name for name, weight in core.weights.items() if weight > 1)
     light = next(c.name for c in kv_store.groups["core"] if c.name not in core.weights)
     total_weight = sum(core.weights.get(c.name, 1.0) for c in kv_store.groups["core"])
-    card_heavy = _card(kv_store, {heavy: TestStatus.FAILED}, Outcome.TEST_FAILURES)
-    card_light = _card(kv_store, {light: TestStatus.FAILED}, Outcome.TEST_FAILURES)
+    card_heavy = _card(kv_store, {heavy: CaseStatus.FAILED}, Outcome.TEST_FAILURES)
+    card_light = _card(kv_store, {light: CaseStatus.FAILED}, Outcome.TEST_FAILURES)
     assert _row(card_heavy, "core").score == pytest.approx(
         core.points * (1 - core.weights[heavy] / total_weight), abs=0.01
     )
@@ -88,7 +88,7 @@ def test_runs_that_never_happened_carry_no_score_rather_than_zero(kv_store, outc
 
 def test_timeouts_keep_the_points_of_tests_that_passed(kv_store):
     first = kv_store.groups["ttl"][0].name
-    card = _card(kv_store, {first: TestStatus.TIMEOUT}, Outcome.TIMEOUT)
+    card = _card(kv_store, {first: CaseStatus.TIMEOUT}, Outcome.TIMEOUT)
     assert 0 < _row(card, "ttl").score < 15
     assert card.tests.passed == card.tests.total - 1
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from challenges.load import Challenge
-from runner.claim import request_key
-from runner.images import RunImage
 from runner.pipeline import GradeRequest
+from runner.queue.claim import request_key
+from runner.sandbox.run_images import RunImage
 from tests.conftest import RepoFactory, git
 from tests.runner.test_intake import options
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from challenges.roster import load_roster
-from reports.cohort import write_index
+from reports.render.cohort_page import write_index
 from runner.cohort import grade_cohort, plan_cohort
 from tests.conftest import git
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from runner.errors import RepoRejected
-from runner.export import Caps, copy_directory, extract_tar, tree_hash
+from runner.intake.safe_export import Caps, copy_directory, extract_tar, tree_hash
 
 SECRET = "host-secret-3f9a1c"
 

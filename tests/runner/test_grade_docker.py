@@ -11,10 +11,10 @@ import pytest
 
 from challenges.load import Challenge, load_challenge
 from graders.registry import available
-from runner.images import HOST_GRACE, ensure_run_image
-from runner.intake import IntakeOptions
+from runner.intake.take_in import IntakeOptions
+from runner.intake.url_policy import UrlPolicy
 from runner.pipeline import GradeRequest, PipelineConfig, grade
-from runner.url_policy import UrlPolicy
+from runner.sandbox.run_images import HOST_GRACE, ensure_run_image
 from tests.conftest import BASE_IMAGE, FIXTURES, RepoFactory, git
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftovers")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from runner.errors import InfraError
-from runner.handoff import FIFO_NAME, HOSTS_NAME, Handoff
+from runner.sandbox.handoff import FIFO_NAME, HOSTS_NAME, Handoff
 
 
 @pytest.fixture

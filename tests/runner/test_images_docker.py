@@ -8,10 +8,10 @@ import pytest
 
 from challenges.load import load_challenge
 from graders.registry import available
-from runner import base_image
-from runner.base_image import ensure_base_image
 from runner.errors import ImageError
-from runner.images import ensure_run_image, image_tag
+from runner.sandbox import base_image
+from runner.sandbox.base_image import ensure_base_image
+from runner.sandbox.run_images import ensure_run_image, image_tag
 from tests.conftest import BASE_IMAGE
 
 pytestmark = pytest.mark.docker

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from runner.errors import RepoRejected
-from runner.export import Caps
-from runner.intake import Intake, IntakeOptions, new_work_dir, take_in
-from runner.url_policy import UrlPolicy
+from runner.intake.safe_export import Caps
+from runner.intake.take_in import Intake, IntakeOptions, new_work_dir, take_in
+from runner.intake.url_policy import UrlPolicy
 from tests.conftest import RepoFactory, git
 
 SECRET = "host-secret-77d2e0"

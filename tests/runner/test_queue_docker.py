@@ -23,14 +23,15 @@ from pathlib import Path
 import pytest
 
 from challenges.load import Challenge
-from runner.engine import Engine
-from runner.images import LABEL, RunImage
-from runner.intake import IntakeOptions
-from runner.queue import GRADE_TASK, enqueue, make_app
-from runner.queue_jobs import Job, job_key, run_state
-from runner.reaper import reap
-from runner.store import Store
-from runner.url_policy import UrlPolicy
+from runner.intake.take_in import IntakeOptions
+from runner.intake.url_policy import UrlPolicy
+from runner.queue.celery_app import GRADE_TASK, enqueue, make_app
+from runner.queue.jobs import Job, job_key
+from runner.sandbox.engine import Engine
+from runner.sandbox.reaper import reap
+from runner.sandbox.run_images import LABEL, RunImage
+from runner.store.run_state import run_state
+from runner.store.runs import Store
 
 pytestmark = [pytest.mark.docker, pytest.mark.broker]
 

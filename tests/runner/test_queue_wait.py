@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
-from runner.queue_jobs import MAX_ATTEMPTS, Job
-from runner.queue_wait import Waiting, landed, wait
-from runner.store import Store, idempotency_key
+from runner.queue.jobs import MAX_ATTEMPTS, Job
+from runner.queue.waiting import Waiting, landed, wait
+from runner.store.runs import Store, idempotency_key
 
 SUITE, IMAGE = "f" * 64, "sha256:" + "ab" * 32
 KEY = idempotency_key("ana", "/repos/ana", "abc", SUITE, IMAGE)

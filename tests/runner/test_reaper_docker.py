@@ -11,8 +11,8 @@ import sys
 import docker.errors
 import pytest
 
-from runner.images import LABEL
-from runner.reaper import mark_active, mark_done, owner_label, reap
+from runner.sandbox.reaper import mark_active, mark_done, owner_label, reap
+from runner.sandbox.run_images import LABEL
 
 pytestmark = pytest.mark.docker
 

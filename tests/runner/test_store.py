@@ -32,8 +32,8 @@ from sqlalchemy.engine import make_url
 
 from challenges.load import Challenge
 from graders.base import Outcome
-from graders.tests import TestResult, TestStatus
-from graders.tests import TestsMeasurement as Measured  # not a pytest class
+from graders.hidden_suite import CaseResult, CaseStatus
+from graders.hidden_suite import SuiteMeasurement as Measured  # not a pytest class
 from reports.scorecard import (
     Decision,
     Flag,
@@ -48,8 +48,7 @@ from reports.scorecard import (
     SubmissionInfo,
 )
 from reports.scoring import build_scorecard
-from runner.store import Store, StoreError, idempotency_key
-from runner.store_models import (
+from runner.store.models import (
     TABLES,
     AuditRow,
     Base,
@@ -57,6 +56,7 @@ from runner.store_models import (
     ScorecardRow,
     SubmissionRow,
 )
+from runner.store.runs import Store, StoreError, idempotency_key
 
 PG_BIN = max(
     Path("/usr/lib/postgresql").glob("*/bin"),
@@ -182,8 +182,8 @@ def make_card(kv_store: Challenge) -> CardFactory:
     def make(alias: str = "alice", commit: str = "a" * 40, failing: int = 1) -> Scorecard:
         cases = [(group, case) for group, found in kv_store.groups.items() for case in found]
         results = [
-            TestResult(node_id=case.node_id, name=case.name, group=group, duration=0.01,
-                       status=TestStatus.FAILED if index < failing else TestStatus.PASSED,
+            CaseResult(node_id=case.node_id, name=case.name, group=group, duration=0.01,
+                       status=CaseStatus.FAILED if index < failing else CaseStatus.PASSED,
                        message="AssertionError: é ✓ <b>" if index < failing else "")
             for index, (group, case) in enumerate(cases)
         ]  # fmt: skip

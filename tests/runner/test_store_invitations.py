@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from runner.store import Store, StoreError
+from runner.store.runs import Store, StoreError
 from tests.runner import test_store as shared
 from tests.runner.test_store import CardFactory, _graded, _race
 

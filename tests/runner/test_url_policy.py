@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from runner.errors import RepoRejected
-from runner.url_policy import UrlPolicy, check_url
+from runner.intake.url_policy import UrlPolicy, check_url
 
 PUBLIC = "140.82.112.3"
 

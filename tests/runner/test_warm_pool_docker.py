@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from runner.warm_pool import WarmPool, WarmPools
+from runner.sandbox.warm_pool import WarmPool, WarmPools
 from tests.conftest import _our_containers
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftovers")]

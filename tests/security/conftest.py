@@ -17,9 +17,9 @@ import pytest
 from challenges.load import Challenge, load_challenge
 from graders.registry import available
 from reports.scorecard import Scorecard
-from runner.engine import Engine
-from runner.images import RunImage, ensure_run_image
 from runner.pipeline import GradeRequest, PipelineConfig, grade
+from runner.sandbox.engine import Engine
+from runner.sandbox.run_images import RunImage, ensure_run_image
 from tests.conftest import BASE_IMAGE, _our_containers, git, write_files
 
 SANDBOX_UID = 65534

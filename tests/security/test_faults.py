@@ -11,7 +11,7 @@ import pytest
 
 from runner.batch import grade_batch
 from runner.pipeline import GradeRequest, PipelineConfig, grade
-from runner.reaper import owner_label, reap
+from runner.sandbox.reaper import owner_label, reap
 from tests.security.conftest import WALL_SECONDS
 from tests.security.engine_proxy import EngineProxy
 

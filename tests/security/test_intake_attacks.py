@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.export import Caps
+from runner.intake.safe_export import Caps
 from tests.conftest import git
 
 pytestmark = pytest.mark.docker

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from reports.candidate import candidate_view
-from reports.render import render_html, render_markdown
+from reports.render.pages import render_html, render_markdown
 from tests.reports.test_render import _outside_code_fences
 
 pytestmark = pytest.mark.docker

@@ -1,4 +1,4 @@
-"""Containers started ahead of their submission (runner/warm_pool.py) are still one per
+"""Containers started ahead of their submission (runner/sandbox/warm_pool.py) are still one per
 submission, see nothing before the handoff, and give each submission its full wall time."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 
 from runner.batch import grade_batch
 from runner.pipeline import GradeRequest, grade
-from runner.sandbox import run_suite
-from runner.warm_pool import WarmPool
+from runner.sandbox.container import run_suite
+from runner.sandbox.warm_pool import WarmPool
 from tests.security.conftest import WALL_SECONDS
 
 pytestmark = pytest.mark.docker

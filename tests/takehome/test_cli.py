@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from challenges.errors import TakehomeError
+from challenges.base_error import TakehomeError
 from takehome.errors import run_guarded
 from takehome.schemas import SCHEMAS, schema_json
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from challenges.load import Challenge
-from runner.engine import Engine
-from runner.images import RunImage
 from runner.pipeline import GradeRequest, PipelineConfig
-from runner.store import Store
+from runner.sandbox.engine import Engine
+from runner.sandbox.run_images import RunImage
+from runner.store.runs import Store
 from takehome.settings import Settings
-from takehome.web.worker import GradingPool, grade_and_store
+from takehome.web.grading_pool import GradingPool, grade_and_store
 from tests.conftest import BASE_IMAGE, CATALOG, RepoFactory
 
 pytestmark = pytest.mark.docker

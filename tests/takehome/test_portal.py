@@ -28,11 +28,11 @@ import pytest
 
 from challenges.load import Challenge, load_challenge
 from graders.base import Outcome
+from graders.hidden_suite import CaseStatus
 from graders.registry import available
-from graders.tests import TestStatus
 from reports.scorecard import Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
-from runner.store import Store, idempotency_key
+from runner.store.runs import Store, idempotency_key
 from takehome.web import tokens
 from takehome.web.app import create_app
 from takehome.web.config import WebConfig
@@ -342,7 +342,7 @@ def test_a_huge_form_is_413(portal: Portal):
 def _graded(store: Store, challenge: Challenge, alias: str = "alice") -> Scorecard:
     """A scorecard of the alias's submission with failing hidden tests and hostile output,
     stored as a finished run, graded now."""
-    failing = {case.name: TestStatus.FAILED for case in challenge.tests[:3]}
+    failing = {case.name: CaseStatus.FAILED for case in challenge.tests[:3]}
     info = SubmissionInfo(id=alias, source=GOOD_URL, ref=None, commit="abc123")
     card = build_scorecard(challenge, info,
                            measurement(challenge, failing, Outcome.TEST_FAILURES,

@@ -28,7 +28,7 @@ import httpx
 import pytest
 
 from challenges.load import Challenge
-from runner.store import Store
+from runner.store.runs import Store
 from takehome.web.app import create_app
 from takehome.web.config import WatchedRepo, WebConfig
 from takehome.web.tokens import new_link

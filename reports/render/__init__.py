@@ -1,0 +1,1 @@
+"""Renderers: HTML and Markdown pages, exports, the cohort page."""

@@ -1,0 +1,143 @@
+"""Rendering a scorecard as a self-contained HTML page, Markdown and JSON, written atomically.
+
+jinja2 runs with StrictUndefined so a template that names a missing field fails in tests,
+not silently in a reviewer's browser; HTML autoescaping is on, and Markdown goes through
+its own escaping filter, because every string that came from the candidate is hostile.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from graders.hidden_suite import CaseStatus
+from reports.scorecard import AutoRow, CaseEntry, HumanRow, Rating, Scorecard
+
+TEMPLATES = Path(__file__).parent / "templates"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_STATUS_ORDER = {
+    CaseStatus.TIMEOUT: 0,
+    CaseStatus.ERROR: 1,
+    CaseStatus.FAILED: 2,
+    CaseStatus.NOT_RUN: 3,
+    CaseStatus.SKIPPED: 4,
+    CaseStatus.PASSED: 5,
+}
+
+
+def md_escape(value: object) -> str:
+    """Text safe inside Markdown: markup characters escaped, HTML made inert, one line."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def md_code(value: object) -> str:
+    """A fenced block that the content cannot close: the fence is longer than any run inside."""
+    text = str(value)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def points(value: float | None) -> str:
+    return "—" if value is None else f"{round(value, 2):g}"
+
+
+def failures_first(results: list[CaseEntry]) -> list[CaseEntry]:
+    return sorted(results, key=lambda entry: (_STATUS_ORDER[entry.status], entry.node_id))
+
+
+def ratings_for(card: Scorecard, row_id: str) -> list[tuple[str, Rating]]:
+    """Each reviewer's rating of one row, for the finalized report."""
+    return [
+        (review.reviewer, rating)
+        for review in card.reviews
+        for rating in review.ratings
+        if rating.row == row_id
+    ]
+
+
+def disputed(card: Scorecard) -> set[str]:
+    return {d.row for d in card.decision.disagreements} if card.decision else set()
+
+
+def _environment(autoescape: bool) -> jinja2.Environment:
+    """The jinja2 environment of every template: strict undefined, report filters."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=autoescape,  # noqa: S701 (Markdown escapes through its own md filter)
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(md=md_escape, md_code=md_code, points=points)
+    environment.globals.update(
+        failures_first=failures_first, ratings_for=ratings_for, disputed=disputed
+    )
+    environment.tests.update(
+        auto=lambda row: isinstance(row, AutoRow), human=lambda row: isinstance(row, HumanRow)
+    )
+    return environment
+
+
+_HTML = _environment(autoescape=True)
+_MARKDOWN = _environment(autoescape=False)
+
+
+@cache
+def _stylesheet() -> str:
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def render_page(template: str, **context: object) -> str:
+    """A self-contained HTML page: the report stylesheet inlined, everything autoescaped."""
+    return _HTML.get_template(template).render(css=_stylesheet(), **context)
+
+
+def render_html(scorecard: Scorecard) -> str:
+    return render_page("report.html.j2", card=scorecard)
+
+
+def render_markdown(scorecard: Scorecard) -> str:
+    return _MARKDOWN.get_template("report.md.j2").render(card=scorecard)
+
+
+def render_json(scorecard: Scorecard) -> str:
+    return scorecard.model_dump_json(indent=2) + "\n"
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file, then a rename)."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def write_reports(scorecard: Scorecard, directory: Path) -> dict[str, Path]:
+    """scorecard.json, report.html and report.md in ``directory``; each file whole or absent.
+
+    Everything is rendered before anything is written, so a template error leaves the
+    previous reports in place rather than a mix of old and new.
+    """
+    rendered = {
+        "scorecard.json": render_json(scorecard),
+        "report.html": render_html(scorecard),
+        "report.md": render_markdown(scorecard),
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, text in rendered.items():
+        write_text_atomically(directory / name, text)
+        paths[name] = directory / name
+    return paths

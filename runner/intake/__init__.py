@@ -1,0 +1,1 @@
+"""Intake: which URLs may reach git, fetching one commit, exporting the tree safely."""

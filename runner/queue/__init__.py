@@ -1,0 +1,1 @@
+"""Distributed grading: the Celery app, its jobs, grading once under a claim, waiting."""

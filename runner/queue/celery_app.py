@@ -1,0 +1,248 @@
+"""Distributed grading: a Celery app whose one task grades one submission, exactly once.
+
+Celery delivers a message at least once; the store turns that into exactly once. The task
+claims the run of the submission's idempotency key (``Store.start_run``), and only the
+claimant grades; the scorecard and the run's end are one transaction (``finish_run``). A
+redelivered job whose scorecard exists is a no-op; one whose run another worker holds is
+retried later, by which time that worker has finished or its lease has run out.
+
+The app's settings, and why:
+
+- ``task_acks_late`` and prefetch 1: a message is acknowledged only once its result is in
+  the store, so a worker that dies mid-job (``kill -9``, a lost host) leaves it to be
+  delivered again, and a busy worker never holds messages an idle one could run.
+- ``task_reject_on_worker_lost``: a job whose worker process vanished goes back to the queue
+  instead of being recorded as failed.
+- JSON only: a payload is data; pickle would let whoever can write to the broker run code on
+  every worker.
+- The threads pool: like ``runner.batch``'s slots, a job mostly waits on the engine, and each
+  run container carries the pid of the process that started it, so the worker is one process
+  whose death the reaper recognises (a prefork child's pid would hide it).
+- The lease is also Redis's visibility timeout: a message unacknowledged that long is
+  delivered again, and by then the run's claim has lapsed too, so the next worker grades it.
+  Workers look for such messages every quarter lease (ten seconds at most), and the lock of
+  that look expires as fast, so a worker killed while holding it stops no one for minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import weakref
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import kombu.exceptions
+from celery import Celery, Task, bootsteps
+from pydantic import ValidationError
+
+from challenges.base_error import TakehomeError
+from challenges.load import Challenge, load_challenge
+from challenges.model import Limits
+from graders.registry import available
+from runner.errors import InfraError
+from runner.intake.take_in import IntakeOptions
+from runner.intake.url_policy import UrlPolicy
+from runner.pipeline import PipelineConfig
+from runner.queue.claim import Claim, grade_once
+from runner.queue.jobs import MAX_ATTEMPTS, Job
+from runner.sandbox.engine import Engine, connect
+from runner.sandbox.reaper import reap
+from runner.sandbox.run_images import RunImage, ensure_run_image
+from runner.sandbox.warm_pool import WarmPool, WarmPools
+from runner.store.run_state import run_state
+from runner.store.runs import DEFAULT_LEASE, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+GRADE_TASK = "takehome.grade_submission"
+Configure = Callable[[Challenge, bool | None], PipelineConfig]
+"""The pipeline configuration of a challenge, given the job's blind flag (None: default)."""
+
+
+class QueueError(TakehomeError):
+    """The broker cannot be reached, so jobs cannot be sent."""
+
+
+def default_configure(challenge: Challenge, blind: bool | None) -> PipelineConfig:
+    """Hosts the challenge allows, nothing trusted: for apps built without settings."""
+    policy = UrlPolicy(allowed_hosts=challenge.config.allowed_hosts)
+    return PipelineConfig(intake=IntakeOptions(policy=policy), blind=bool(blind))
+
+
+class _Again(Exception):
+    """Not an error: the job must run again in ``countdown`` seconds."""
+
+    def __init__(self, countdown: float, why: str) -> None:
+        super().__init__(why)
+        self.countdown = countdown
+
+
+class _Grader:
+    """A worker's engine, store and run images, made once and shared by its threads."""
+
+    def __init__(self, store_url: str, lease: timedelta, base_image: str,
+                 docker_timeout: float, configure: Configure, slots: int) -> None:  # fmt: skip
+        self._store_url, self._lease, self._slots = store_url, lease, slots
+        self._base_image, self._docker_timeout = base_image, docker_timeout
+        self._configure = configure
+        self._lock = threading.Lock()
+        self._client: Engine | None = None
+        self._store: Store | None = None
+        self._pools: WarmPools | None = None
+
+    def prepare(self) -> tuple[Engine, Store]:
+        """Connect to the engine (reaping the leftovers of dead runs) and the store, once."""
+        with self._lock:
+            if self._client is None:
+                client = connect(self._docker_timeout)
+                removed = reap(client)
+                if removed:
+                    log.warning("removed leftover run containers: %s", ", ".join(removed))
+                self._client = client
+            if self._store is None:
+                self._store = Store.open(self._store_url, self._lease)
+            return self._client, self._store
+
+    def _image(self, client: Engine, challenge: Challenge) -> RunImage:
+        """The challenge's run image, looked up per job (an image removed since is built
+        again) and built by one thread at a time (not twice at once)."""
+        with self._lock:
+            return ensure_run_image(client, challenge, self._base_image)
+
+    def _pool(self, client: Engine, image: RunImage, limits: Limits,
+              work_root: Path | None) -> WarmPool:  # fmt: skip
+        """Containers started ahead for this image, one per thread of the worker."""
+        with self._lock:
+            if self._pools is None:
+                self._pools = WarmPools(client, self._slots, work_root)
+            return self._pools.pool(image, limits)
+
+    def close(self) -> None:
+        """At worker stop: remove the containers kept warm."""
+        with self._lock:
+            pools, self._pools = self._pools, None
+        if pools is not None:
+            pools.close()
+
+    def pause(self, seconds: float) -> float:
+        """Retries wait less than the lease: Redis delivers a held message again after it."""
+        return max(0.5, min(seconds, self._lease.total_seconds() / 2))
+
+    def grade(self, job: Job) -> str:
+        """Grade ``job`` unless its scorecard exists; what happened, for the log.
+
+        Raises ``_Again`` when the job must run again later: another worker holds it, or this
+        attempt ended in an infra error (the run is marked failed, so it is claimed again)."""
+        client, store = self.prepare()
+        challenge = load_challenge(job.challenge, available())
+        image = self._image(client, challenge)
+        config = self._configure(challenge, job.blind)
+        pool = self._pool(client, image, challenge.config.limits, config.work_root)
+        attempt = grade_once(job.request(challenge), store, client, image, config,
+                             Path(job.out_dir), pool)  # fmt: skip
+        if attempt.claim is Claim.HELD:
+            raise _Again(self.pause(min(60.0, self._lease.total_seconds() / 4)), attempt.claim)
+        if attempt.claim is Claim.FAILED:
+            state = run_state(store, attempt.key)
+            attempts = state.attempts if state is not None else MAX_ATTEMPTS
+            if attempts < MAX_ATTEMPTS:
+                raise _Again(
+                    self.pause(10.0 * 2 ** (attempts - 1)), f"infra error: {attempt.detail}"
+                )
+            return f"failed after {attempts} attempts: {attempt.detail}"
+        return f"{attempt.claim.value}: {attempt.detail}" if attempt.detail else attempt.claim.value
+
+
+_GRADERS: weakref.WeakKeyDictionary[Celery, _Grader] = weakref.WeakKeyDictionary()
+
+
+def make_app(
+    broker_url: str,
+    store_url: str,
+    *,
+    base_image: str = "takehome-base:bookworm",
+    lease: timedelta = DEFAULT_LEASE,
+    concurrency: int | None = None,
+    docker_timeout: float = 60.0,
+    configure: Configure = default_configure,
+) -> Celery:
+    """The Celery app of takehome's workers and of whoever sends them jobs.
+
+    ``lease``: how long a job may run before it is taken for lost (the store's claim and the
+    broker's visibility timeout). ``concurrency``: jobs per worker (default: the cores; the
+    caller knows the CPU quota of a job, hence how many fit)."""
+    app = Celery("takehome", broker=broker_url, set_as_current=False)
+    slots = concurrency or os.cpu_count() or 1
+    seconds = lease.total_seconds()
+    app.conf.update(
+        task_serializer="json", result_serializer="json", accept_content=["json"],
+        event_serializer="json", task_acks_late=True, task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1, task_ignore_result=True, worker_pool="threads",
+        worker_concurrency=slots,
+        broker_connection_retry_on_startup=True, broker_connection_max_retries=None,
+        broker_transport_options={
+            "visibility_timeout": seconds,
+            "unacked_restore_interval": max(1, min(10, int(seconds / 4))),
+            "unacked_restore_throttle": 1,
+            "unacked_mutex_expire": max(1, min(300, int(seconds / 4))),
+            "socket_connect_timeout": 10,
+        },
+    )  # fmt: skip
+    grader = _Grader(store_url, lease, base_image, docker_timeout, configure, slots)
+    _GRADERS[app] = grader
+
+    @app.task(name=GRADE_TASK, bind=True, max_retries=None)
+    def grade_submission(self: Task[Any, Any], payload: dict[str, Any]) -> str:
+        """Grade one submission (a ``Job`` as JSON); its scorecard lands in the store once."""
+        try:
+            job = Job.model_validate(payload)
+        except ValidationError as error:
+            log.error("dropped a malformed job: %s", " ".join(str(error).split()))
+            return "malformed"  # it would fail the same way every time
+        try:
+            outcome = grader.grade(job)
+        except _Again as again:
+            log.info("%s: %s; again in %.1f s", job.alias, again, again.countdown)
+            raise self.retry(countdown=again.countdown) from None
+        except (InfraError, StoreError) as error:  # engine or database away: wait for them
+            countdown = grader.pause(min(60.0, 2.0**self.request.retries))
+            log.warning("%s: %s; again in %.1f s", job.alias, error, countdown)
+            raise self.retry(countdown=countdown) from None
+        log.info("%s: %s", job.alias, outcome)
+        return outcome
+
+    class Prepare(bootsteps.StartStopStep):
+        """At worker start: engine and store connected, leftovers of dead runs removed; at
+        stop: the containers kept warm removed."""
+
+        def start(self, parent: Any) -> None:
+            grader.prepare()
+
+        def stop(self, parent: Any) -> None:
+            grader.close()
+
+    app.steps["worker"].add(Prepare)
+    return app
+
+
+def prepare_worker(app: Celery) -> None:
+    """Connect the app's worker to the engine and the store now, so that a missing engine or
+    database is reported before the worker starts taking jobs."""
+    _GRADERS[app].prepare()
+
+
+def enqueue(app: Celery, jobs: Iterable[Job]) -> list[str]:
+    """Send one message per job; their task ids. Sending a job twice is harmless."""
+    ids = []
+    try:
+        for job in jobs:
+            sent = app.send_task(GRADE_TASK, args=[job.model_dump(mode="json")])
+            ids.append(str(sent.id))
+    except (kombu.exceptions.OperationalError, OSError) as error:
+        shown = app.connection_for_write().as_uri()
+        raise QueueError(f"the broker {shown} cannot be reached: {error}") from None
+    return ids

@@ -1,0 +1,1 @@
+"""The Docker sandbox: engine, base and run images, locked-down containers, warm pool, reaper."""

@@ -1,0 +1,83 @@
+"""Finding and removing run containers that nobody will remove any more.
+
+Every run container carries the labels ``takehome=run`` and ``takehome.owner=<host>:<pid>``
+of the process that started it. A container is a leftover when its owner process on this
+host is gone (a crash, ``kill -9``), or when it belongs to this process but no run is using
+it (its removal failed because the engine went away mid-run).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+
+import docker
+import docker.errors
+
+from runner.sandbox.engine import ENGINE_ERRORS
+from runner.sandbox.run_images import LABEL
+
+_ACTIVE: set[str] = set()
+_LOCK = threading.Lock()
+
+
+def owner_label() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def mark_active(container_id: str) -> None:
+    with _LOCK:
+        _ACTIVE.add(container_id)
+
+
+def mark_done(container_id: str) -> None:
+    with _LOCK:
+        _ACTIVE.discard(container_id)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_leftover(owner: str, container_id: str) -> bool:
+    host, _, pid_text = owner.rpartition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False  # another machine's run on a shared engine: its own reaper decides
+    if int(pid_text) == os.getpid():
+        with _LOCK:
+            return container_id not in _ACTIVE
+    return not _alive(int(pid_text))
+
+
+def reap(client: docker.DockerClient) -> list[str]:
+    """Remove leftover run containers; return their names. Engine errors are left to callers."""
+    removed = []
+    for container in client.containers.list(all=True, filters={"label": f"{LABEL}=run"}):
+        owner = container.labels.get(f"{LABEL}.owner", "")
+        if not is_leftover(owner, str(container.id)):
+            continue
+        try:
+            container.remove(force=True, v=True)
+        except docker.errors.NotFound:
+            continue
+        except docker.errors.APIError as error:
+            if error.status_code == 409:  # another reaper's removal is in progress
+                continue
+            raise
+        removed.append(str(container.name))
+    return removed
+
+
+def reap_quietly(client: docker.DockerClient) -> list[str]:
+    """``reap`` for paths that are already handling an engine failure."""
+    try:
+        return reap(client)
+    except ENGINE_ERRORS:
+        return []

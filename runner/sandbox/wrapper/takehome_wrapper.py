@@ -1,0 +1,182 @@
+"""Container entry point: the trusted parent of the test run.
+
+It starts pytest as a child in its own session with a clean environment, keeps only a capped
+head and tail of everything the child prints, collects the plugin's events from a pipe, kills
+the child's whole process group at the deadline, and prints exactly one JSON report as the
+last line of its stdout. The candidate's code never runs in this process.
+"""
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+CONFIG = "/opt/takehome/config.json"
+HANDOFF_FIFO = "/handoff/go"
+EVENTS_CAP = 1536 * 1024  # must fit, with the rest of the report, in the log cap
+OUTPUT_KEEP = 8 * 1024
+MARKER = "TAKEHOME-REPORT-V1 "
+
+
+class OutputTail:
+    """Drains a pipe, keeping the first and last bytes and counting the rest."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+
+    def run(self):
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.total += len(chunk)
+            if len(self.head) < OUTPUT_KEEP:
+                room = OUTPUT_KEEP - len(self.head)
+                self.head += chunk[:room]
+                chunk = chunk[room:]
+            self.tail += chunk
+            if len(self.tail) > OUTPUT_KEEP:
+                del self.tail[: len(self.tail) - OUTPUT_KEEP]
+
+    def text(self):
+        data = bytes(self.head)
+        if self.total > len(self.head) + len(self.tail):
+            data += b"\n[... output cut ...]\n"
+        data += bytes(self.tail)
+        return data.decode("utf-8", "replace")
+
+
+class Events:
+    """Reads the plugin's JSON lines up to a byte cap; anything unparsable is counted."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.lines = []
+        self.bad_lines = 0
+        self.overflow = False
+
+    def run(self):
+        buffer = bytearray()
+        size = 0
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > EVENTS_CAP:
+                self.overflow = True
+                continue
+            buffer += chunk
+            *complete, rest = bytes(buffer).split(b"\n")
+            buffer = bytearray(rest)
+            for line in complete:
+                self._parse(line)
+
+    def _parse(self, line):
+        try:
+            event = json.loads(line)
+        except (ValueError, RecursionError):  # junk, or a nesting bomb
+            self.bad_lines += 1
+            return
+        if isinstance(event, dict):
+            self.lines.append(event)
+        else:
+            self.bad_lines += 1
+
+
+def _start_reader(target):
+    thread = threading.Thread(target=target.run, daemon=True)
+    thread.start()
+    return thread
+
+
+def _kill_group(pid):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def wait_for_submission():
+    """Block until the host has put the submission in place and says go (see
+    runner/sandbox/handoff.py); the container may have been started long before."""
+    with open(HANDOFF_FIFO, "rb") as fifo:
+        return fifo.read(16) == b"go\n"
+
+
+def main():
+    with open(CONFIG, encoding="utf-8") as handle:
+        config = json.load(handle)
+    if not wait_for_submission():
+        return 3  # the host gave up on this container; there is nothing to run
+    events_r, events_w = os.pipe()
+    output_r, output_w = os.pipe()
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "TAKEHOME_REPORT_FD": str(events_w),
+    }
+    started = time.monotonic()
+    child = subprocess.Popen(
+        [sys.executable, "-I", "-B", "/opt/takehome/pytest_entry.py", CONFIG],
+        stdin=subprocess.DEVNULL,
+        stdout=output_w,
+        stderr=output_w,
+        pass_fds=(events_w,),
+        env=env,
+        cwd="/tmp",
+        start_new_session=True,
+    )
+    os.close(events_w)
+    os.close(output_w)
+    events, output = Events(events_r), OutputTail(output_r)
+    readers = [_start_reader(events), _start_reader(output)]
+    deadline_hit = threading.Event()
+
+    def on_deadline():
+        deadline_hit.set()
+        _kill_group(child.pid)
+
+    # A timer rather than wait(timeout=...): that one polls with sleeps of up to 50 ms.
+    timer = threading.Timer(config["deadline"], on_deadline)
+    timer.daemon = True
+    timer.start()
+    returncode = child.wait()
+    timer.cancel()
+    timed_out = deadline_hit.is_set()
+    suite_seconds = time.monotonic() - started
+    _kill_group(child.pid)  # daemons the tests left behind in the child's session
+    for reader in readers:
+        reader.join(timeout=1.0)
+    report = {
+        "takehome_report": 1,
+        "python": sys.version.split()[0],
+        "returncode": returncode,
+        "wall_timed_out": timed_out,
+        "suite_seconds": round(suite_seconds, 4),
+        "events": events.lines,
+        "bad_event_lines": events.bad_lines,
+        "events_overflow": events.overflow,
+        "output": output.text(),
+        "output_bytes": output.total,
+    }
+    sys.stdout.write("\n" + MARKER + json.dumps(report, ensure_ascii=True) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

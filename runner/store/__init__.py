@@ -1,0 +1,1 @@
+"""The persistent store: ORM models, migrations, runs, portal records, reviews."""

@@ -1,0 +1,111 @@
+"""What every part of the store shares: the connection, one transaction per call, reading a
+stored scorecard back, and the audit log.
+
+``runner.store.runs.Store`` is the store's API; it is made of this base, the invitation and webhook
+records (``runner.store.portal``), the review records (``runner.store.reviews``) and the runs
+and scorecards (``runner.store.runs``), each a small module of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self, cast
+
+from pydantic import ValidationError
+from sqlalchemy import Update, func, select
+from sqlalchemy.engine import CursorResult, Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from challenges.load import format_validation_error
+from reports.scorecard import Scorecard
+from runner.store.models import (
+    READ_ONLY,
+    TABLES,
+    AuditRow,
+    Base,
+    StoreError,
+    one_line,
+    open_database,
+)
+
+DEFAULT_LEASE = timedelta(hours=1)
+"""How long a claimed run is left to its worker before another may claim it again."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def rowcount(session: Session, statement: Update) -> int:
+    return cast("CursorResult[Any]", session.execute(statement)).rowcount
+
+
+class StoreBase:
+    """A database of grading results; thread-safe, one short transaction per call."""
+
+    def __init__(self, engine: Engine, name: str, lease: timedelta = DEFAULT_LEASE) -> None:
+        self._engine = engine
+        self._name = name
+        self._lease = lease
+        self._writes = sessionmaker(engine, expire_on_commit=False)
+        self._reads = sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+
+    @classmethod
+    def open(cls, url: str, lease: timedelta = DEFAULT_LEASE) -> Self:
+        """Connect to ``url`` (``sqlite:///FILE``, ``postgresql+psycopg://...``) and bring its
+        schema up to date; a database that cannot be reached is a one-line StoreError."""
+        engine, shown = open_database(url)
+        return cls(engine, shown, lease)
+
+    @property
+    def engine(self) -> Engine:
+        """For health checks, tests and bulk tools; the methods below are the store's API."""
+        return self._engine
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:  # fmt: skip
+        self.close()
+
+    @contextmanager
+    def _transaction(self, write: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back when it raises."""
+        try:
+            with (self._writes if write else self._reads).begin() as session:
+                yield session
+        except (OperationalError, InterfaceError) as error:
+            raise StoreError(f"{self._name}: {one_line(error)}") from None
+
+    def _card(self, scorecard_id: int, data: str) -> Scorecard:
+        try:
+            return Scorecard.model_validate_json(data)
+        except ValidationError as error:
+            where = f"{self._name}: scorecard {scorecard_id}"
+            raise StoreError(format_validation_error(where, error)) from None
+
+    def audit(self, actor: str, action: str, subject: str, detail: dict[str, Any]) -> None:
+        """Append who did what to which subject; ``detail`` must be JSON."""
+        with self._transaction() as session:
+            session.add(AuditRow(at=utc_now(), actor=actor, action=action, subject=subject,
+                                 detail=detail))  # fmt: skip
+
+    def count(self, table_name: str) -> int:
+        """Rows in one of the store's tables (for tests and health checks)."""
+        if table_name not in TABLES:
+            raise StoreError(
+                f"{table_name!r}: not a table of the store ({', '.join(sorted(TABLES))})"
+            )
+        table = Base.metadata.tables[table_name]
+        with self._transaction(write=False) as session:
+            return session.scalar(select(func.count()).select_from(table)) or 0
