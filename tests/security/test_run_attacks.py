@@ -6,10 +6,13 @@ so a verdict other than the expected one can only come from the attack.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -149,10 +152,35 @@ def test_row_06_huge_output_is_capped_and_the_result_still_parsed(
     assert len(card.tests.output_excerpt) < 20_000
 
 
+def bridge_gateway(engine) -> str:
+    """The host's address on the default bridge. Debian's engine (20.10) leaves ``Gateway`` out
+    of the IPAM config until a container was attached, so the bridge interface's own address,
+    then the subnet's first host (what dockerd assigns to it), stand in."""
+    attrs = engine.networks.get("bridge").attrs
+    config = attrs["IPAM"]["Config"][0]
+    if config.get("Gateway"):
+        return config["Gateway"]
+    interface = attrs.get("Options", {}).get("com.docker.network.bridge.name", "docker0")
+    ip = shutil.which("ip")
+    shown = (
+        []
+        if ip is None
+        else subprocess.run(
+            [ip, "-4", "-o", "addr", "show", "dev", interface],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+    )
+    if "inet" in shown:
+        return shown[shown.index("inet") + 1].split("/")[0]
+    return str(next(ipaddress.ip_network(config["Subnet"]).hosts()))
+
+
 @pytest.fixture
 def listeners(engine):
     """TCP listeners this test starts: on loopback and on the Docker bridge gateway."""
-    gateway = engine.networks.get("bridge").attrs["IPAM"]["Config"][0]["Gateway"]
+    gateway = bridge_gateway(engine)
     servers = []
     for host in ("127.0.0.1", gateway):
         server = socket.socket()
