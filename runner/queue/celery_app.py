@@ -41,7 +41,6 @@ from pydantic import ValidationError
 
 from challenges.base_error import TakehomeError
 from challenges.load import Challenge, load_challenge
-from challenges.model import Limits
 from graders.registry import available
 from runner.errors import InfraError
 from runner.intake.take_in import IntakeOptions
@@ -49,10 +48,8 @@ from runner.intake.url_policy import UrlPolicy
 from runner.pipeline import PipelineConfig
 from runner.queue.claim import Claim, grade_once
 from runner.queue.jobs import MAX_ATTEMPTS, Job
-from runner.sandbox.engine import Engine, connect
-from runner.sandbox.reaper import reap
-from runner.sandbox.run_images import RunImage, ensure_run_image
-from runner.sandbox.warm_pool import WarmPool, WarmPools
+from runner.sandbox.engine import Engine
+from runner.sandbox.host import SandboxHost
 from runner.store.run_state import run_state
 from runner.store.runs import DEFAULT_LEASE, Store, StoreError
 
@@ -82,51 +79,27 @@ class _Again(Exception):
 
 
 class _Grader:
-    """A worker's engine, store and run images, made once and shared by its threads."""
+    """A worker's sandbox host and store, made once and shared by its threads."""
 
     def __init__(self, store_url: str, lease: timedelta, base_image: str,
                  docker_timeout: float, configure: Configure, slots: int) -> None:  # fmt: skip
-        self._store_url, self._lease, self._slots = store_url, lease, slots
-        self._base_image, self._docker_timeout = base_image, docker_timeout
+        self._store_url, self._lease = store_url, lease
         self._configure = configure
+        self._host = SandboxHost(base_image, docker_timeout, slots)
         self._lock = threading.Lock()
-        self._client: Engine | None = None
         self._store: Store | None = None
-        self._pools: WarmPools | None = None
 
     def prepare(self) -> tuple[Engine, Store]:
         """Connect to the engine (reaping the leftovers of dead runs) and the store, once."""
+        client = self._host.engine()
         with self._lock:
-            if self._client is None:
-                client = connect(self._docker_timeout)
-                removed = reap(client)
-                if removed:
-                    log.warning("removed leftover run containers: %s", ", ".join(removed))
-                self._client = client
             if self._store is None:
                 self._store = Store.open(self._store_url, self._lease)
-            return self._client, self._store
-
-    def _image(self, client: Engine, challenge: Challenge) -> RunImage:
-        """The challenge's run image, looked up per job (an image removed since is built
-        again) and built by one thread at a time (not twice at once)."""
-        with self._lock:
-            return ensure_run_image(client, challenge, self._base_image)
-
-    def _pool(self, client: Engine, image: RunImage, limits: Limits,
-              work_root: Path | None) -> WarmPool:  # fmt: skip
-        """Containers started ahead for this image, one per thread of the worker."""
-        with self._lock:
-            if self._pools is None:
-                self._pools = WarmPools(client, self._slots, work_root)
-            return self._pools.pool(image, limits)
+            return client, self._store
 
     def close(self) -> None:
         """At worker stop: remove the containers kept warm."""
-        with self._lock:
-            pools, self._pools = self._pools, None
-        if pools is not None:
-            pools.close()
+        self._host.close()
 
     def pause(self, seconds: float) -> float:
         """Retries wait less than the lease: Redis delivers a held message again after it."""
@@ -139,9 +112,9 @@ class _Grader:
         attempt ended in an infra error (the run is marked failed, so it is claimed again)."""
         client, store = self.prepare()
         challenge = load_challenge(job.challenge, available())
-        image = self._image(client, challenge)
+        image = self._host.image(challenge)
         config = self._configure(challenge, job.blind)
-        pool = self._pool(client, image, challenge.config.limits, config.work_root)
+        pool = self._host.pool(image, challenge.config.limits, config.work_root)
         attempt = grade_once(job.request(challenge), store, client, image, config,
                              Path(job.out_dir), pool)  # fmt: skip
         if attempt.claim is Claim.HELD:

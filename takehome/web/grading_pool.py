@@ -11,7 +11,6 @@ already queued: a candidate whose link was spent must still get a grade.
 from __future__ import annotations
 
 import logging
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -19,10 +18,10 @@ from pathlib import Path
 from challenges.load import Challenge
 from runner.pipeline import GradeRequest, PipelineConfig
 from runner.queue.claim import Claim, grade_once
-from runner.sandbox.engine import Engine, connect
-from runner.sandbox.reaper import reap
-from runner.sandbox.run_images import RunImage, ensure_run_image
-from runner.sandbox.warm_pool import WarmPool, WarmPools
+from runner.sandbox.engine import Engine
+from runner.sandbox.host import SandboxHost
+from runner.sandbox.run_images import RunImage
+from runner.sandbox.warm_pool import WarmPool
 from runner.store.runs import Store
 from takehome import wiring
 from takehome.settings import Settings
@@ -48,28 +47,7 @@ class GradingPool:
     def __init__(self, settings: Settings, store: Store, out_dir: Path, slots: int) -> None:
         self._settings, self._store, self._out_dir = settings, store, out_dir
         self._pool = ThreadPoolExecutor(max_workers=max(1, slots), thread_name_prefix="grade")
-        self._lock = threading.Lock()
-        self._client: Engine | None = None
-        self._images: dict[tuple[Path, str], RunImage] = {}
-        self._slots = max(1, slots)
-        self._warm: WarmPools | None = None
-
-    def _prepare(self, challenge: Challenge) -> tuple[Engine, RunImage, WarmPool]:
-        """The engine (connected on first use, leftovers reaped), the run image once, and
-        containers started ahead for it."""
-        with self._lock:
-            if self._client is None:
-                self._client = connect(self._settings.docker_timeout)
-                reap(self._client)
-                self._warm = WarmPools(self._client, self._slots, self._settings.work_dir)
-            key = (challenge.root, challenge.suite_hash)
-            if key not in self._images:
-                self._images[key] = ensure_run_image(
-                    self._client, challenge, self._settings.base_image
-                )
-            image = self._images[key]
-            assert self._warm is not None  # made with the client
-            return self._client, image, self._warm.pool(image, challenge.config.limits)
+        self._host = SandboxHost(settings.base_image, settings.docker_timeout, slots)
 
     def _config(self, challenge: Challenge) -> PipelineConfig:
         config = wiring.pipeline_config(self._settings, challenge)
@@ -78,8 +56,10 @@ class GradingPool:
     def _run(self, request: GradeRequest) -> None:
         alias = request.submission_id or request.source
         try:
-            client, image, warm = self._prepare(request.challenge)
+            client = self._host.engine()
+            image = self._host.image(request.challenge)
             config = self._config(request.challenge)
+            warm = self._host.pool(image, request.challenge.config.limits, config.work_root)
             done = grade_and_store(request, self._store, client, image, config, self._out_dir,
                                    warm)  # fmt: skip
             log.info("%s: %s", alias, done)
@@ -93,7 +73,4 @@ class GradingPool:
         """Wait for the gradings already handed over, then stop the threads and remove the
         containers kept warm."""
         self._pool.shutdown(wait=True)
-        with self._lock:
-            warm, self._warm = self._warm, None
-        if warm is not None:
-            warm.close()
+        self._host.close()
