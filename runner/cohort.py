@@ -18,7 +18,7 @@ from graders.base import Outcome
 from reports.scorecard import Scorecard, ScorecardError, load_scorecard
 from runner.batch import grade_batch
 from runner.intake.take_in import new_work_dir, peek_head
-from runner.pipeline import GradeRequest, PipelineConfig
+from runner.pipeline import GradeRequest, PipelineConfig, request_for
 from runner.recording import Graded
 from runner.sandbox.engine import Engine
 from runner.sandbox.run_images import RunImage
@@ -29,13 +29,6 @@ class CohortPlan:
     to_grade: list[GradeRequest]
     kept: list[Scorecard]
     """Scorecards already up to date, by the idempotency key."""
-
-
-def request_for(entry: RosterEntry, challenge: Challenge) -> GradeRequest:
-    return GradeRequest(
-        source=entry.repo, challenge=challenge, ref=entry.ref, submission_id=entry.alias,
-        window_start=entry.invited_at, deadline=entry.deadline, candidate_names=(entry.alias,),
-    )  # fmt: skip
 
 
 def _up_to_date(card: Scorecard, entry: RosterEntry, challenge: Challenge, image: RunImage,

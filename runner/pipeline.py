@@ -18,13 +18,14 @@ from typing import TypeVar
 
 from challenges.load import Challenge
 from challenges.model import Limits
+from challenges.roster import RosterEntry
 from challenges.units import parse_duration
 from graders.base import Outcome, RunEvidence, Submission
 from graders.hidden_suite import SuiteGrader, SuiteMeasurement, unrun_measurement
+from graders.history.time_window import TimeWindow, choose_commit
 from graders.identity import identity_tokens
 from graders.registry import GRADERS
 from graders.static_scan import scan_tree
-from graders.history.time_window import TimeWindow, choose_commit
 from reports.scorecard import Flag, Measurements, SubmissionInfo
 from runner.errors import InfraError, RepoRejected
 from runner.intake.take_in import Chooser, Intake, IntakeOptions, new_work_dir, take_in
@@ -63,6 +64,20 @@ class GradeRequest:
     """When our server saw the push (webhooks); commit dates alone can be forged."""
     candidate_names: tuple[str, ...] = ()
     """Names from the roster, removed in blind review along with what the repository tells."""
+
+
+def request_for(
+    entry: RosterEntry, challenge: Challenge, ref: str | None = None,
+    push_time: datetime | None = None,
+) -> GradeRequest:  # fmt: skip
+    """What is graded for one roster line: the one mapping of its fields onto a request, for a
+    batch, a queue job and a push to the webhook (``ref``: the pushed commit instead of the
+    roster's ref)."""
+    return GradeRequest(
+        source=entry.repo, challenge=challenge, ref=ref or entry.ref, submission_id=entry.alias,
+        window_start=entry.invited_at, deadline=entry.deadline, push_time=push_time,
+        candidate_names=(entry.alias,),
+    )  # fmt: skip
 
 
 @dataclass

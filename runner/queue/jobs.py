@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from challenges.load import Challenge
 from challenges.roster import ALIAS_PATTERN, RosterEntry
 from runner.intake.take_in import IntakeOptions
-from runner.pipeline import GradeRequest
+from runner.pipeline import GradeRequest, request_for
 from runner.queue.claim import request_key
 from runner.sandbox.run_images import RunImage
 
@@ -48,13 +48,13 @@ class Job(BaseModel):
                    out_dir=str(out_dir.resolve()), window_start=entry.invited_at,
                    deadline=entry.deadline, blind=blind)  # fmt: skip
 
+    def entry(self) -> RosterEntry:
+        """The roster line this job grades, as the workers see it."""
+        return RosterEntry(alias=self.alias, repo=self.source, ref=self.ref,
+                           invited_at=self.window_start, deadline=self.deadline)  # fmt: skip
+
     def request(self, challenge: Challenge) -> GradeRequest:
-        """What the pipeline grades (as ``runner.cohort.request_for`` for a roster entry)."""
-        return GradeRequest(
-            source=self.source, challenge=challenge, ref=self.ref, submission_id=self.alias,
-            window_start=self.window_start, deadline=self.deadline, push_time=self.push_time,
-            candidate_names=(self.alias,),
-        )  # fmt: skip
+        return request_for(self.entry(), challenge, push_time=self.push_time)
 
 
 def job_key(job: Job, challenge: Challenge, image: RunImage, intake: IntakeOptions,
