@@ -1,9 +1,9 @@
 """Completing a scorecard: independent reviews, then one merge into the final grade.
 
-Each reviewer's ratings are stored on their own, beside the scorecard, and nobody sees the
-others' before submitting: that is what makes the ratings independent. Finalizing merges them
-(median level per row, disagreements of two levels or more kept for the debrief), computes
-the total and records the decision. Every rejection names the row and the reason.
+The rules only: a reviewer's ratings checked against the scorecard's human rows, and the
+merge of every review into the final grade (median level per row, disagreements of two levels
+or more kept for the debrief, the total, the decision). Where reviews are kept is the store's
+business (``runner.reviewing``); every rejection names the row and the reason.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from challenges.base_error import TakehomeError
 from challenges.load import format_validation_error
 from challenges.rubric import MAX_LEVEL
-from reports.render.pages import write_reports, write_text_atomically
 from reports.scorecard import (
     Decision,
     Disagreement,
@@ -30,10 +29,8 @@ from reports.scorecard import (
     Review,
     Scorecard,
     Status,
-    load_scorecard,
 )
 
-REVIEWS_DIR = "reviews"
 _REVIEWER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 DISAGREEMENT_LEVELS = 2
 
@@ -115,44 +112,25 @@ def build_review(
     )
 
 
-def _reviews_dir(scorecard_path: Path) -> Path:
-    return scorecard_path.parent / REVIEWS_DIR
-
-
-def _check_open(card: Scorecard, scorecard_path: Path) -> None:
+def check_open(card: Scorecard, where: str) -> None:
+    """A scorecard takes reviews and a decision only while it has a grade and is not complete."""
     if not card.outcome.scored:
-        raise ReviewError(f"{scorecard_path}: a {card.outcome.value} scorecard has no grade to "
+        raise ReviewError(f"{where}: a {card.outcome.value} scorecard has no grade to "
                           "complete; grade the submission again")  # fmt: skip
     if card.status is Status.COMPLETE:
-        raise ReviewError(f"{scorecard_path}: the scorecard is already complete")
-
-
-def submit_review(scorecard_path: Path, review: Review) -> Path:
-    """Store one reviewer's ratings on their own; a second submission is refused."""
-    card = load_scorecard(scorecard_path)
-    _check_open(card, scorecard_path)
-    target = _reviews_dir(scorecard_path) / f"{review.reviewer}.json"
-    if target.exists():
-        raise ReviewError(f"{review.reviewer} has already rated this scorecard ({target})")
-    target.parent.mkdir(exist_ok=True)
-    write_text_atomically(target, review.model_dump_json(indent=2) + "\n")
-    return target
-
-
-def load_reviews(scorecard_path: Path) -> list[Review]:
-    reviews = []
-    for path in sorted(_reviews_dir(scorecard_path).glob("*.json")):
-        try:
-            reviews.append(Review.model_validate_json(path.read_text(encoding="utf-8")))
-        except ValidationError as error:
-            raise ReviewError(format_validation_error(str(path), error)) from None
-    return reviews
+        raise ReviewError(f"{where}: the scorecard is already complete")
 
 
 def _merge_row(row: HumanRow, reviews: list[Review]) -> tuple[HumanRow, Disagreement | None]:
-    ratings = {r.reviewer: next(x for x in r.ratings if x.row == row.id) for r in reviews}
+    ratings = {}
+    for review in reviews:
+        rating = next((x for x in review.ratings if x.row == row.id), None)
+        if rating is None or (row.levels and rating.level is None):
+            raise ReviewError(f"the review of {review.reviewer}: {row.id}: no level given; "
+                              "that reviewer must rate this row again")  # fmt: skip
+        ratings[review.reviewer] = rating
     if row.levels:
-        levels = {name: rating.level or 1 for name, rating in ratings.items()}
+        levels = {name: rating.level for name, rating in ratings.items() if rating.level}
         level = int(statistics.median_low(levels.values()))
         score = round(row.max_score * level / MAX_LEVEL, 2)
         spread = max(levels.values()) - min(levels.values())
@@ -165,19 +143,19 @@ def _merge_row(row: HumanRow, reviews: list[Review]) -> tuple[HumanRow, Disagree
     return row.model_copy(update={"score": round(statistics.median_low(sums), 2)}), None
 
 
-def finalize(
-    scorecard_path: Path, recommendation: Recommendation, reason: str, decided_by: str
-) -> Scorecard:
-    """Merge the stored reviews into the scorecard, total it, record the decision, re-render."""
-    card = load_scorecard(scorecard_path)
-    _check_open(card, scorecard_path)
-    reviews = load_reviews(scorecard_path)
+def merge_reviews(
+    card: Scorecard, reviews: list[Review], recommendation: Recommendation, reason: str,
+    decided_by: str, where: str,
+) -> Scorecard:  # fmt: skip
+    """The complete scorecard: the reviews merged row by row (median level, the lower of an
+    even count), disagreements kept for the debrief, the total and the decision."""
+    check_open(card, where)
     if not reviews:
-        raise ReviewError(
-            f"{scorecard_path}: no reviews yet (takehome review / scorecard complete)"
-        )
+        raise ReviewError(f"{where}: no reviews yet (takehome review / scorecard complete)")
     if not reason.strip():
-        raise ReviewError("a reason for the recommendation is required")
+        raise ReviewError("--reason: a reason for the recommendation is required")
+    if not decided_by.strip():
+        raise ReviewError("--by: who decides is required")
     rows, disagreements = [], []
     for row in card.criteria:
         if isinstance(row, HumanRow):
@@ -187,12 +165,10 @@ def finalize(
     total = round(
         (card.auto_score or 0.0) + sum(r.score or 0.0 for r in rows if r.kind == "human"), 2
     )
-    final = card.model_copy(update={
+    return card.model_copy(update={
         "criteria": rows, "reviews": reviews, "status": Status.COMPLETE, "score": total,
         "decision": Decision(
-            recommendation=recommendation, reason=reason.strip(), decided_by=decided_by,
+            recommendation=recommendation, reason=reason.strip(), decided_by=decided_by.strip(),
             decided_at=datetime.now(UTC).replace(microsecond=0), disagreements=disagreements,
         ),
     })  # fmt: skip
-    write_reports(final, scorecard_path.parent)
-    return final

@@ -5,6 +5,7 @@ Only this package reads the environment; the layers below receive these values a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -31,9 +32,11 @@ class Settings(BaseSettings):
     blind: bool = Field(
         default=False, description="Blind review: the candidate's identity removed from reports."
     )
-    database_url: str = Field(
-        default="sqlite:///takehome.db",
-        description="The store: sqlite:///FILE (one machine) or postgresql://USER@HOST/DB.",
+    database_url: str | None = Field(
+        default=None,
+        description="The store: sqlite:////ABSOLUTE/FILE (one machine) or "
+        "postgresql://USER@HOST/DB; default: takehome.db in the data directory "
+        "($XDG_DATA_HOME/takehome, else ~/.local/share/takehome), whatever the current one.",
     )
     broker_url: str = Field(
         default="redis://127.0.0.1:6379/0",
@@ -60,12 +63,46 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000", description="Base URL of invitation links."
     )
 
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_path_absolute(cls, value: str | None) -> str | None:
+        """A relative SQLite path would be a different store in every directory a command is
+        run from (an invitation made in one, refused by a server started in another)."""
+        if (
+            value is not None
+            and value.startswith("sqlite:///")
+            and not value.startswith("sqlite:////")
+        ):
+            raise ValueError("a SQLite store needs an absolute path: sqlite:////ABSOLUTE/FILE")
+        return value
+
+    @property
+    def store_url(self) -> str:
+        """The store every command uses: the setting, else the one default file."""
+        if self.database_url is not None:
+            return self.database_url
+        return f"sqlite:///{data_dir() / 'takehome.db'}"
+
     @field_validator("trusted_git_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+
+def data_dir() -> Path:
+    """Where takehome keeps its state on this machine (made on first use)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    directory = Path(base) / "takehome"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise TakehomeError(
+            f"{directory}: cannot make the data directory ({error.strerror or error}); "
+            "set XDG_DATA_HOME or TAKEHOME_DATABASE_URL"
+        ) from None
+    return directory
 
 
 def load_settings() -> Settings:

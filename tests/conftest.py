@@ -39,6 +39,14 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own data directory, hence its own default store: no test reads or
+    writes the store of the user running the suite (commands run as subprocesses inherit it)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("TAKEHOME_DATABASE_URL", raising=False)
+
+
 @pytest.fixture(scope="session")
 def kv_store() -> Challenge:
     return load_challenge("kv-store", available())

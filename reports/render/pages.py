@@ -7,6 +7,7 @@ its own escaping filter, because every string that came from the candidate is ho
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -124,20 +125,49 @@ def write_text_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_reports(scorecard: Scorecard, directory: Path) -> dict[str, Path]:
-    """scorecard.json, report.html and report.md in ``directory``; each file whole or absent.
+class StagedReports:
+    """A scorecard's report files written beside their final names, not yet in place.
 
-    Everything is rendered before anything is written, so a template error leaves the
-    previous reports in place rather than a mix of old and new.
-    """
-    rendered = {
-        "scorecard.json": render_json(scorecard),
-        "report.html": render_html(scorecard),
-        "report.md": render_markdown(scorecard),
-    }
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, text in rendered.items():
-        write_text_atomically(directory / name, text)
-        paths[name] = directory / name
-    return paths
+    A finalize must land whole: the reports and the store's decision together, or neither.
+    Everything is rendered and written first; ``commit`` then only renames, and ``discard``
+    leaves the previous reports as they were."""
+
+    NAMES = ("scorecard.json", "report.html", "report.md")
+
+    def __init__(self, scorecard: Scorecard, directory: Path) -> None:
+        rendered = {
+            "scorecard.json": render_json(scorecard),
+            "report.html": render_html(scorecard),
+            "report.md": render_markdown(scorecard),
+        }
+        directory.mkdir(parents=True, exist_ok=True)
+        self.paths = {name: directory / name for name in self.NAMES}
+        self._staged: dict[str, str] = {}
+        try:
+            for name, text in rendered.items():
+                handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+                self._staged[name] = temporary
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> dict[str, Path]:
+        for name, temporary in self._staged.items():
+            os.replace(temporary, self.paths[name])
+        self._staged = {}
+        return self.paths
+
+    def discard(self) -> None:
+        for temporary in self._staged.values():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        self._staged = {}
+
+
+def write_reports(scorecard: Scorecard, directory: Path) -> dict[str, Path]:
+    """scorecard.json, report.html and report.md in ``directory``, all rendered and written
+    before any is put in place, so a template error or a full disk leaves the previous
+    reports as they were rather than a mix of old and new."""
+    return StagedReports(scorecard, directory).commit()

@@ -64,6 +64,11 @@ class StoreBase:
         return cls(engine, shown, lease)
 
     @property
+    def name(self) -> str:
+        """The database as shown to users (no password)."""
+        return self._name
+
+    @property
     def engine(self) -> Engine:
         """For health checks, tests and bulk tools; the methods below are the store's API."""
         return self._engine

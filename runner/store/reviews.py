@@ -3,10 +3,12 @@ a decision is stored in the same transaction as the finalized scorecard it compl
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from challenges.load import format_validation_error
 from reports.scorecard import Review, Scorecard
 from runner.store.base import StoreBase
 from runner.store.models import DecisionRow, ReviewRow, RunRow, ScorecardRow, StoreError
@@ -36,6 +38,34 @@ class ReviewRecords(StoreBase):
             raise StoreError(
                 f"{review.reviewer} has already rated scorecard {scorecard_id}"
             ) from None
+
+    def reviews_of(self, scorecard_id: int) -> list[Review]:
+        """Every review of the scorecard, in the order they were submitted."""
+        with self._transaction(write=False) as session:
+            rows = session.execute(
+                select(ReviewRow.id, ReviewRow.data)
+                .where(ReviewRow.scorecard_id == scorecard_id)
+                .order_by(ReviewRow.submitted_at, ReviewRow.id)
+            ).all()
+        return [self._review(row.id, row.data) for row in rows]
+
+    def _review(self, review_id: int, data: str) -> Review:
+        try:
+            return Review.model_validate_json(data)
+        except ValidationError as error:
+            where = f"{self._name}: review {review_id}"
+            raise StoreError(format_validation_error(where, error)) from None
+
+    def has_finished_work(self, scorecard_id: int) -> bool:
+        """Whether anyone reviewed or decided the scorecard: work a new grade must not replace."""
+        with self._transaction(write=False) as session:
+            reviewed = session.scalar(
+                select(ReviewRow.id).where(ReviewRow.scorecard_id == scorecard_id).limit(1)
+            )
+            decided = session.scalar(
+                select(DecisionRow.id).where(DecisionRow.scorecard_id == scorecard_id)
+            )
+        return reviewed is not None or decided is not None
 
     def record_decision(self, scorecard_id: int, finalized: Scorecard) -> int:
         """Store the decision and the finalized scorecard it completes, together; the

@@ -51,6 +51,13 @@ def idempotency_key(alias: str, source: str, head: str, suite_hash: str, image: 
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def graded_file_key(card: Scorecard) -> str:
+    """The run key of a scorecard graded outside the store: every grading its own run."""
+    parts = ["file", card.challenge.id, card.submission.id, card.provenance.commit,
+             card.provenance.suite_hash, card.provenance.graded_at.isoformat()]  # fmt: skip
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
 def _newest_per_alias(challenge_id: str) -> Subquery:
     """Each scorecard of the challenge ranked newest-first within its alias (ids only:
     carrying the JSON through the sort would cost ten times more)."""
@@ -179,6 +186,38 @@ class Store(PortalRecords, ReviewRecords):
                 .where(RunRow.idempotency_key == key)
             ).first()
             return None if found is None else self._card(found.id, found.data)
+
+    def scorecard_id_for_key(self, key: str) -> int | None:
+        """The id of the scorecard of the done run of ``key``, or None."""
+        with self._transaction(write=False) as session:
+            return session.scalar(
+                select(ScorecardRow.id)
+                .join(RunRow, ScorecardRow.run_id == RunRow.id)
+                .where(RunRow.idempotency_key == key)
+            )
+
+    def record_scorecard(self, card: Scorecard) -> int:
+        """The store's id of a scorecard graded outside it (``takehome grade``, a batch),
+        recorded now as a done run of its submission if it is not there yet.
+
+        Reviews and decisions of report files go through this id, so the store holds every
+        review whichever way the submission was graded. One grading is one run: its key is the
+        grading itself (submission, commit, suite, when it was graded)."""
+        key = graded_file_key(card)
+        if (found := self.scorecard_id_for_key(key)) is not None:
+            return found
+        submission = self.submission_for(
+            card.challenge.id, card.submission.id, card.submission.source, card.submission.ref
+        )
+        recorded = card.provenance
+        run_id, claimed = self.start_run(
+            submission, key, recorded.head, recorded.suite_hash, recorded.image_id or ""
+        )
+        if claimed:
+            return self.finish_run(run_id, card)
+        if (found := self.scorecard_id_for_key(key)) is not None:  # recorded meanwhile
+            return found
+        raise StoreError(f"scorecard of {card.submission.id}: being recorded by another process")
 
     def latest_scorecards(self, challenge_id: str) -> list[Scorecard]:
         """The newest scorecard of each alias of the challenge, by alias."""

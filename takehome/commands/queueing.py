@@ -32,7 +32,7 @@ from takehome.settings import Settings, load_settings
 def app_from_settings(settings: Settings, concurrency: int | None = None) -> Celery:
     """The workers' app as the settings describe it (broker, store, lease, images)."""
     return make_app(
-        settings.broker_url, settings.database_url, base_image=settings.base_image,
+        settings.broker_url, settings.store_url, base_image=settings.base_image,
         lease=timedelta(seconds=settings.lease), concurrency=concurrency,
         docker_timeout=settings.docker_timeout,
         configure=lambda challenge, blind: wiring.pipeline_config(settings, challenge, blind),
@@ -92,7 +92,7 @@ def grade_queued(
         return job_key(job, challenge, image, config.intake, config.work_root)[0]
 
     cards: dict[str, Scorecard] = {}
-    with Store.open(settings.database_url, timedelta(seconds=settings.lease)) as store:
+    with Store.open(settings.store_url, timedelta(seconds=settings.lease)) as store:
         sent = send(app, store, jobs, key_of)
         for job, card in sent.kept:
             write_reports(card, out_dir / card.submission.id)

@@ -7,15 +7,23 @@ from pathlib import Path
 import click
 
 from reports.candidate import candidate_view
-from reports.review import ReviewError, build_review, finalize, load_ratings, submit_review
+from reports.review import ReviewError, build_review, load_ratings
 from reports.scorecard import Recommendation, load_scorecard
+from runner.reviewing import finalize, submit_review
+from runner.store.runs import Store
 from takehome import wiring
 from takehome.options import challenge_option, scorecard_argument
 from takehome.prompts import prompt_ratings
+from takehome.settings import load_settings
 
 reviewer_option = click.option(
     "--reviewer", required=True, help="Your name, as stored with your ratings."
 )
+
+
+def _store() -> Store:
+    """The store every review goes to (TAKEHOME_DATABASE_URL, else the data directory's)."""
+    return Store.open(load_settings().store_url)
 
 
 @click.command("review")
@@ -25,9 +33,11 @@ def review_command(scorecard_path: Path, reviewer: str) -> None:
     """Rate the human rows of SCORECARD in the terminal: question, anchors, evidence, then a
     level (or checklist items) and a justification for each row."""
     card = load_scorecard(scorecard_path)
-    ratings = prompt_ratings(card)
-    stored = submit_review(scorecard_path, build_review(card, reviewer, ratings, "your ratings"))
-    click.echo(f"ratings of {reviewer} stored in {stored}")
+    with _store() as store:
+        ratings = prompt_ratings(card)
+        review = build_review(card, reviewer, ratings, "your ratings")
+        scorecard_id = submit_review(store, scorecard_path, review)
+    click.echo(f"ratings of {reviewer} stored (scorecard {scorecard_id} in {store.name})")
 
 
 @click.group("scorecard")
@@ -54,7 +64,9 @@ def complete_command(scorecard_path: Path, reviewer: str, ratings_path: Path) ->
             f"{ratings_path}: reviewer: the file is {ratings.reviewer!r}'s, not {reviewer!r}'s"
         )
     review = build_review(card, reviewer, ratings.ratings, str(ratings_path))
-    click.echo(f"ratings of {reviewer} stored in {submit_review(scorecard_path, review)}")
+    with _store() as store:
+        scorecard_id = submit_review(store, scorecard_path, review)
+    click.echo(f"ratings of {reviewer} stored (scorecard {scorecard_id} in {store.name})")
 
 
 @scorecard_group.command("finalize")
@@ -72,7 +84,8 @@ def finalize_command(
 ) -> None:
     """Merge the stored reviews (median level per row), flag disagreements of two levels or
     more, total the score, record the recommendation and mark the scorecard complete."""
-    card = finalize(scorecard_path, Recommendation(recommendation), reason, decided_by)
+    with _store() as store:
+        card = finalize(store, scorecard_path, Recommendation(recommendation), reason, decided_by)
     decision = card.decision
     assert decision is not None
     click.echo(

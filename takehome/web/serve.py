@@ -84,7 +84,7 @@ class RedactTokens(logging.Filter):
 def serve(settings: Settings, host: str, port: int, out_dir: Path, slots: int) -> None:
     """Run the web app until interrupted; gradings already queued finish before it exits."""
     config = web_config(settings)
-    with Store.open(settings.database_url) as store:
+    with Store.open(settings.store_url) as store:
         pool = GradingPool(settings, store, out_dir, slots)
         try:
             app = create_app(config, store, pool.enqueue)
@@ -109,6 +109,6 @@ def invite(settings: Settings, challenge_ref: str, alias: str, hours: float) -> 
         raise TakehomeError(f"--candidate {alias!r}: use letters, digits, '.', '_' or '-' "
                             "(64 at most), starting with a letter or digit") from None  # fmt: skip
     reference = challenge_reference(wiring.challenge(challenge_ref))
-    with Store.open(settings.database_url) as store:
+    with Store.open(settings.store_url) as store:
         return new_link(store, portal_secret, settings.public_url, reference, alias,
                         timedelta(hours=hours))  # fmt: skip

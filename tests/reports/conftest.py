@@ -89,6 +89,11 @@ def measurements(challenge: Challenge) -> Measurements:
 
 @pytest.fixture
 def hostile_scorecard(kv_store: Challenge) -> Scorecard:
+    return hostile_card(kv_store)
+
+
+def hostile_card(kv_store: Challenge) -> Scorecard:
+    """A partial scorecard whose candidate-controlled strings are all hostile markup."""
     names = [case.name for case in kv_store.tests]
     failing = {names[0]: CaseStatus.FAILED, names[15]: CaseStatus.TIMEOUT}
     return build_scorecard(
