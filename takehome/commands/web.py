@@ -14,7 +14,8 @@ from takehome.web import serve
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port to listen on.")  # fmt: skip
 @out_dir_option("out", "Reports of web submissions go to OUT/<alias>/.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Submissions graded at once (threads of this process).")  # fmt: skip

@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner
 
 from challenges.base_error import TakehomeError
+from takehome.cli import cli
 from takehome.errors import run_guarded
 from takehome.schemas import SCHEMAS, schema_json
 
@@ -40,35 +43,49 @@ def _one_error_line(result) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        [],
-        ["grade"],
-        ["challenge"],
-        ["challenge", "validate"],
-        ["challenge", "check"],
-        ["images"],
-        ["images", "build"],
-        ["schema"],
-        ["gc"],
-        ["feedback"],
-        ["review"],
-        ["scorecard", "complete"],
-        ["scorecard", "finalize"],
-        ["export", "gradescope"],
-        ["export", "csv"],
-        ["regrade"],
-        ["batch"],
-        ["worker"],
-        ["serve"],
-        ["invite"],
-    ],
-)
-def test_every_command_has_help(command):
-    result = takehome(*command, "--help")
-    assert result.returncode == 0
-    assert result.stdout.startswith("Usage: ")
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group of the CLI, found in the click tree (none can be forgotten)."""
+    found = [path]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found += _commands(command, (*path, name))
+        else:
+            found.append((*path, name))
+    return found
+
+
+def _command(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    return command
+
+
+def test_the_cli_has_the_commands_the_readme_documents():
+    names = {" ".join(path) for path in _commands(cli)}
+    readme = (ROOT / "README.md").read_text()
+    for documented in ("grade", "batch", "review", "scorecard finalize", "serve", "invite"):
+        assert documented in names
+        assert f"takehome {documented}" in readme
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=lambda path: " ".join(path) or "takehome")
+def test_every_command_has_help_naming_its_arguments_and_options(path):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: ")
+    command = _command(path)
+    for parameter in command.params:
+        if isinstance(parameter, click.Argument):
+            shown = parameter.human_readable_name.upper()
+            if isinstance(parameter.type, click.Choice):
+                shown = "{" + "|".join(map(str, parameter.type.choices)) + "}"
+            assert shown in result.output
+        else:
+            assert parameter.opts[0] in result.output
+        if isinstance(parameter, click.Option) and not parameter.hidden:
+            assert parameter.help, f"{' '.join(path)} {parameter.opts[0]}: no help text"
 
 
 def test_version():
