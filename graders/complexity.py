@@ -4,12 +4,14 @@ Radon reads the candidate's files as syntax (``ast``) and tokens and never runs 
 is parsed once and the tree handed to radon's visitors: the figures are those of
 ``cc_visit`` and ``mi_visit(code, multi=True)``, without parsing every file three times.
 A file radon cannot read (a syntax error, a bad encoding, a parse too deep) is listed as
-unparsable, never fatal: the lint grader reports why.
+unparsable, never fatal: code with no measurable complexity must not look simple, so the row
+is then not scored and the file is named in a flag.
 
-The files measured are the lint grader's: the candidate's own ``.py`` files, symlinks not
-followed, files byte-identical to the starter's left out. The starter's versions of the files
-the candidate changed or deleted are measured the same way for the deltas, so a starter
-measured against itself has every delta 0.
+The files measured are the lint grader's, decided once for both (``graders.candidate_work``):
+the candidate's own ``.py`` files, symlinks not followed, files byte-identical to the
+starter's left out; with no code of the candidate's among them the row scores nothing. The
+starter's versions of the files the candidate changed or deleted are measured the same way
+for the deltas, so a starter measured against itself has every delta 0.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from radon.raw import analyze
 from radon.visitors import ComplexityVisitor
 
 from graders.base import StrictModel
-from graders.source_files import display_path, own_files
+from graders.candidate_work import candidate_work
+from graders.source_files import display_path
 from graders.starter_cache import StarterCache
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -94,12 +97,19 @@ class ComplexityMeasurement(StrictModel):
         description="max_cc minus the starter's in the same files; None without a starter."
     )
 
-    def incomplete(self) -> str | None:
-        """Why the figures cannot be trusted to score, if they cannot: code radon could not
-        read has no complexity, and must not look simple."""
-        if self.unparsable:
-            return f"{len(self.unparsable)} file(s) could not be parsed, e.g. {self.unparsable[0]}"
-        return None
+    nothing_written: str | None = Field(
+        default=None,
+        description="Why none of these files holds code of the candidate's own (untouched "
+        "starter, no Python file...), if so: the row then scores 0. Shared with lint.",
+    )
+
+    def unmeasured(self) -> str | None:
+        """Why the figures cannot score although the candidate wrote code, if they cannot:
+        code radon could not read has no complexity, and must not look simple."""
+        if not self.unparsable:
+            return None
+        more = f" and {len(self.unparsable) - 1} more file(s)" if len(self.unparsable) > 1 else ""
+        return f"radon could not parse {self.unparsable[0]}{more}"
 
     def metrics(self) -> dict[str, float]:
         """The figures rubric thresholds use."""
@@ -210,7 +220,8 @@ def measure_complexity(
     tree: Path, starter: Path | None, threshold: int = 10
 ) -> ComplexityMeasurement:
     """Complexity and maintainability of the candidate's own Python files in ``tree``."""
-    files = own_files(tree, starter)
+    work = candidate_work(tree, starter)
+    files = work.files
     tally = _measure(tree, files)
     functions = sorted(tally.functions, key=lambda f: (-f.cc, f.path, f.line, f.name))
     ranked_files = sorted(tally.files, key=lambda f: (f.mi, f.path))
@@ -218,7 +229,7 @@ def measure_complexity(
     raw = _raw(tally.raw)
     delta_lloc = delta_functions = delta_max_cc = None
     if starter is not None:
-        base_lloc, base_functions, base_max_cc = _starter_figures(starter, own_files(starter, tree))
+        base_lloc, base_functions, base_max_cc = _starter_figures(starter, work.replaced)
         delta_lloc = raw.lloc - base_lloc
         delta_functions = len(functions) - base_functions
         delta_max_cc = tally.max_cc - base_max_cc
@@ -239,4 +250,5 @@ def measure_complexity(
         delta_lloc=delta_lloc,
         delta_functions=delta_functions,
         delta_max_cc=delta_max_cc,
+        nothing_written=work.nothing_written,
     )

@@ -10,34 +10,32 @@ exporter only keeps links that stay inside the tree, so their targets are linted
 their real path.
 
 Files byte-identical to the starter's file at the same path are not the candidate's work and
-are left out; the starter's figures, for the deltas, cover the same paths from its side.
+are left out; the starter's figures, for the deltas, cover the same paths from its side. Which
+files those are, and whether they hold any code of the candidate's, is decided once for both
+measured graders (``graders.candidate_work``): with nothing written the row scores nothing.
+A file ruff crashes on or cannot read is listed as unlinted, and the row is not scored.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
-import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from graders.base import StrictModel
-from graders.source_files import display_path, non_blank_lines, own_files
+from graders.candidate_work import candidate_work
+from graders.ruff_run import MESSAGE_CAP, run_ruff
+from graders.source_files import display_path, non_blank_lines
 from graders.starter_cache import StarterCache
 from graders.text import clean
 
-RUFF_TIMEOUT = 60.0
-MESSAGE_CAP = 200
 WORST_FILES = 10
 MAX_HOTSPOTS = 20
-ARGS_CHUNK = 100_000
-"""Bytes of file names passed to one ruff process, well under any ``ARG_MAX``."""
+MAX_UNLINTED = 20
 DEFAULT_SELECT = ("E", "F", "W", "B", "UP", "SIM")
 """Rule families a rubric gets when it names none: errors, style, likely bugs, modernisation."""
 SYNTAX_CODES = frozenset({"invalid-syntax", "syntax-error"})
@@ -55,6 +53,17 @@ class LintFinding(StrictModel):
 class FileFindings(StrictModel):
     path: str = Field(description="File relative to the submission root (posix).")
     findings: int = Field(description="Ruff findings in this file.")
+
+
+class UnlintedFile(StrictModel):
+    path: str = Field(description="File relative to the submission root (posix).")
+    reason: str = Field(description="Why ruff could not lint it (crash, unreadable, timeout).")
+
+
+@dataclass(frozen=True)
+class _Linted:
+    findings: list[LintFinding]
+    failed: dict[str, str]
 
 
 class LintMeasurement(StrictModel):
@@ -84,6 +93,25 @@ class LintMeasurement(StrictModel):
     hotspots: list[LintFinding] = Field(
         description=f"At most {MAX_HOTSPOTS} findings, from the worst files first."
     )
+    nothing_written: str | None = Field(
+        default=None,
+        description="Why none of these files holds code of the candidate's own (untouched "
+        "starter, no Python file...), if so: the row then scores 0. Shared with complexity.",
+    )
+    unlinted: list[UnlintedFile] = Field(
+        default_factory=list,
+        description=f"Files ruff crashed on or could not read, at most {MAX_UNLINTED}: the "
+        "row is then not scored.",
+    )
+    unlinted_count: int = Field(default=0, description="All files ruff could not lint.")
+
+    def unmeasured(self) -> str | None:
+        """Why the figures cannot score although the candidate wrote code, if they cannot."""
+        if not self.unlinted:
+            return None
+        first = self.unlinted[0]
+        more = f" and {self.unlinted_count - 1} more file(s)" if self.unlinted_count > 1 else ""
+        return f"ruff could not lint {first.path} ({first.reason}){more}"
 
     def metrics(self) -> dict[str, float]:
         """The figures rubric thresholds use; added_findings is all findings without a starter."""
@@ -96,121 +124,26 @@ class LintMeasurement(StrictModel):
         }
 
 
-class _Location(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    row: int
-
-
-class _RuffItem(BaseModel):
-    """One entry of ``ruff --output-format json``; only the fields the grader reads."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    filename: str
-    code: str | None
-    message: str
-    location: _Location
-
-
-def ruff_binary() -> str:
-    """The ruff executable installed with the grader, else the one on ``PATH``."""
-    try:
-        from ruff import find_ruff_bin  # type: ignore[import-untyped, unused-ignore]
-
-        found: str = find_ruff_bin()
-        return found
-    except (ImportError, FileNotFoundError):
-        pass
-    on_path = shutil.which("ruff")
-    if on_path is None:
-        raise RuntimeError("ruff is not installed: the lint grader cannot run")
-    return on_path
-
-
-def _chunks(files: Sequence[str]) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    size = 0
-    for name in files:
-        if chunk and size + len(name) + 1 > ARGS_CHUNK:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(name)
-        size += len(name) + 1
-    if chunk:
-        yield chunk
-
-
-def _command(ruff: str, select: Sequence[str], files: Sequence[str]) -> list[str]:
-    return [
-        ruff, "check", "--isolated", "--no-cache", "--ignore-noqa", "--no-respect-gitignore",
-        "--no-force-exclude", "--exclude", "__pycache__", "--no-fix", "--output-format", "json",
-        "--exit-zero", "--target-version", "py311", "--select", ",".join(select),
-        "--", *files,
-    ]  # fmt: skip
-
-
-def _run_ruff(root: Path, files: Sequence[str], select: Sequence[str]) -> list[LintFinding]:
-    """Ruff's findings in ``files`` (relative to ``root``), in one or more processes."""
-    ruff = ruff_binary()
-    deadline = time.monotonic() + RUFF_TIMEOUT
-    resolved = root.resolve()
-    findings: list[LintFinding] = []
-    for chunk in _chunks(files):
-        try:
-            done = subprocess.run(
-                _command(ruff, select, chunk),
-                cwd=resolved,
-                capture_output=True,
-                timeout=max(deadline - time.monotonic(), 1.0),
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"ruff did not finish within {RUFF_TIMEOUT:g} s") from None
-        except OSError as error:
-            raise RuntimeError(f"ruff could not be started: {error}") from None
-        if done.returncode != 0:
-            said = clean(done.stderr.decode(errors="replace"), 100_000).split()
-            reason = " ".join(said)[:MESSAGE_CAP] or "no message"
-            raise RuntimeError(f"ruff failed (exit {done.returncode}): {reason}")
-        passed = {os.fsencode(name).decode("utf-8", "replace"): name for name in chunk}
-        findings.extend(_parse(done.stdout, resolved, passed))
-    return findings
-
-
-def _parse(stdout: bytes, resolved: Path, passed: dict[str, str]) -> list[LintFinding]:
-    """Ruff's JSON as findings; ``passed`` maps the names as ruff prints them (lossy UTF-8)
-    to the names the grader gave it."""
-    try:
-        items = [_RuffItem.model_validate(item) for item in json.loads(stdout)]
-    except (ValueError, TypeError, ValidationError) as error:
-        raise RuntimeError(f"ruff printed output the grader cannot read: {error}") from None
-    findings = []
-    for item in items:
-        try:
-            relative = Path(item.filename).relative_to(resolved).as_posix()
-        except ValueError:
-            relative = item.filename
-        if relative not in passed:
-            raise RuntimeError(f"ruff reported a file it was not given: {display_path(relative)}")
-        findings.append(
-            LintFinding(
-                path=display_path(passed[relative]),
-                line=item.location.row,
-                code=item.code or "invalid-syntax",
-                message=clean(item.message, MESSAGE_CAP),
-            )
+def _findings(root: Path, files: Sequence[str], select: Sequence[str]) -> _Linted:
+    """Ruff's findings in ``files`` under ``root``, and the files ruff could not lint."""
+    if not files:
+        return _Linted([], {})
+    output = run_ruff(root, files, select)
+    findings = [
+        LintFinding(
+            path=display_path(name),
+            line=item.location.row,
+            code=item.code or "invalid-syntax",
+            message=clean(item.message, MESSAGE_CAP),
         )
-    return findings
+        for name, item in output.items
+    ]
+    return _Linted(findings, output.failed)
 
 
 def is_error(code: str) -> bool:
     """Pyflakes findings, E9 and syntax errors: code that fails when it runs or is imported."""
     return code in SYNTAX_CODES or _PYFLAKES_OR_E9.fullmatch(code) is not None
-
-
-def _lint(root: Path, files: Sequence[str], select: Sequence[str]) -> list[LintFinding]:
-    return _run_ruff(root, files, select) if files else []
 
 
 _STARTER_COUNTS: StarterCache[tuple[tuple[str, int], ...]] = StarterCache()
@@ -223,7 +156,8 @@ def _starter_counts(
     changed the same files, so ruff runs on them once."""
 
     def count() -> tuple[tuple[str, int], ...]:
-        return tuple(sorted(Counter(f.code for f in _lint(starter, files, select)).items()))
+        found = _findings(starter, files, select).findings
+        return tuple(sorted(Counter(f.code for f in found).items()))
 
     return _STARTER_COUNTS.get(starter, files, tuple(select), count)
 
@@ -245,20 +179,22 @@ def measure_lint(tree: Path, starter: Path | None, select: Sequence[str]) -> Lin
 
     With a ``starter``, the starter's versions of the files the candidate changed or deleted
     are linted the same way, so ``added_findings`` is what the candidate's work added.
-    Raises RuntimeError when ruff cannot run: that is the grader's problem, not the
-    candidate's.
+    Raises RuntimeError when ruff cannot run at all: that is the grader's problem, not the
+    candidate's; a file ruff fails on is the candidate's, listed in ``unlinted``.
     """
     if not select:
         raise ValueError("select at least one ruff rule")
-    files = own_files(tree, starter)
-    findings = _lint(tree, files, select)
+    work = candidate_work(tree, starter)
+    files = list(work.files)
+    linted = _findings(tree, files, select)
+    findings = linted.findings
     lines = non_blank_lines(tree, files)
     by_rule = Counter(finding.code for finding in findings)
     errors = sum(count for code, count in by_rule.items() if is_error(code))
     starter_findings = added_findings = None
     added_by_rule: dict[str, int] = {}
     if starter is not None:
-        starter_by_rule = Counter(dict(_starter_counts(starter, own_files(starter, tree), select)))
+        starter_by_rule = Counter(dict(_starter_counts(starter, work.replaced, select)))
         starter_findings = starter_by_rule.total()
         added_findings = len(findings) - starter_findings
         for code in sorted(by_rule.keys() | starter_by_rule.keys()):
@@ -278,4 +214,10 @@ def measure_lint(tree: Path, starter: Path | None, select: Sequence[str]) -> Lin
         added_by_rule=added_by_rule,
         worst_files=ranked[:WORST_FILES],
         hotspots=_hotspots(findings, ranked),
+        nothing_written=work.nothing_written,
+        unlinted=[
+            UnlintedFile(path=display_path(name), reason=clean(reason, MESSAGE_CAP))
+            for name, reason in sorted(linted.failed.items())[:MAX_UNLINTED]
+        ],
+        unlinted_count=len(linted.failed),
     )

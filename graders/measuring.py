@@ -1,7 +1,11 @@
 """The measuring graders behind rubric sources lint, complexity and history.
 
 Thin adapters from a ``Submission`` to the measuring functions, so that the pipeline can run
-whichever graders a rubric names through one registry.
+whichever graders a rubric names through one registry. Lint and complexity both start from
+what the candidate wrote (``graders.candidate_work``): the first to ask computes it, the
+second finds it cached for the same tree, and both record the one verdict for scoring.
+Neither raises on a candidate's file, however hostile: such a file is named in the
+measurement, because an exception here is taken for an engine failure and retried.
 """
 
 from __future__ import annotations
@@ -10,8 +14,8 @@ from challenges.units import parse_duration
 from graders.base import Submission
 from graders.complexity import ComplexityMeasurement, measure_complexity
 from graders.history.commits import HistoryMeasurement, measure_history
-from graders.lint import LintMeasurement, measure_lint
 from graders.history.time_window import TimeWindow
+from graders.lint import LintMeasurement, measure_lint
 
 
 def time_window(submission: Submission) -> TimeWindow:

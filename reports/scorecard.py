@@ -177,8 +177,11 @@ class Measurements(_Model):
     )
 
     def incomplete(self, source: str) -> str | None:
-        """Why a source's figures cannot score (they then give the lowest level), if so."""
-        return self.complexity.incomplete() if source == "complexity" and self.complexity else None
+        """Why a source's figures cannot score (a file its tool could not read), if so."""
+        tools: dict[str, LintMeasurement | ComplexityMeasurement | None]
+        tools = {"lint": self.lint, "complexity": self.complexity}
+        measured = tools.get(source)
+        return measured.unmeasured() if measured is not None else None
 
     def metric(self, source: str, name: str) -> float | None:
         """One figure a rubric threshold reads, or None when that source was not measured."""

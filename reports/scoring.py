@@ -1,16 +1,23 @@
 """Rubric and measurements → Scorecard.
 
-Scoring fails closed: a run whose report cannot be trusted (tamper suspected, no report)
-earns nothing from tests, and a run that never happened for reasons that are not the
-candidate's (infra error, rejected repository) carries no score at all rather than a zero.
+Scoring fails closed. A run whose report cannot be trusted (tamper suspected, no report)
+earns nothing on any automatic row, measured rows included: lint and complexity figures are
+only worth points beside a run that says the code is what was tested. A crash before any test
+ran earns nothing from tests. Measured rows reward what the candidate wrote, so a tree with no
+code of the candidate's (the untouched starter, an empty tree, no Python file) earns nothing
+on them, whatever "0 findings" would otherwise read as; a file a tool could not read leaves
+its row unscored, with a flag naming the file. A run that never happened for reasons that are
+not the candidate's (infra error, rejected repository) carries no score at all, not a zero.
 """
 
 from __future__ import annotations
 
 from challenges.load import Challenge
 from challenges.rubric import MAX_LEVEL, AutoCriterion, HumanCriterion
-from graders.base import Outcome
+from graders.base import Outcome, sources
+from graders.complexity import ComplexityMeasurement
 from graders.hidden_suite import CaseResult, CaseStatus, SuiteMeasurement
+from graders.lint import LintMeasurement
 from reports.scorecard import (
     SCORECARD_SCHEMA_VERSION,
     AutoRow,
@@ -30,6 +37,29 @@ from reports.scorecard import (
 )
 
 UNTRUSTED = {Outcome.TAMPER_SUSPECTED, Outcome.NO_REPORT}
+MEASURED_BY_FILES = ("lint", "complexity")
+"""Sources whose tools read the candidate's files, and may fail on one."""
+
+
+def _words(outcome: Outcome) -> str:
+    return outcome.value.replace("_", " ")
+
+
+def _tests_withheld(outcome: Outcome, results: list[CaseResult]) -> str | None:
+    """Why no test earns points whatever the results say, if so."""
+    if outcome in UNTRUSTED:
+        return _words(outcome)
+    if outcome is Outcome.CRASH and all(r.status is CaseStatus.NOT_RUN for r in results):
+        return "crash before any test ran"
+    return None
+
+
+def _nothing_written(measurements: Measurements) -> str | None:
+    """The one verdict on whether the candidate wrote code, as the file graders recorded it."""
+    recorded: LintMeasurement | ComplexityMeasurement | None = (
+        measurements.lint or measurements.complexity
+    )
+    return recorded.nothing_written if recorded is not None else None
 
 
 def _test_max_scores(challenge: Challenge) -> dict[str, float]:
@@ -46,12 +76,13 @@ def _test_max_scores(challenge: Challenge) -> dict[str, float]:
 
 def _entries(challenge: Challenge, results: list[CaseResult], outcome: Outcome) -> list[CaseEntry]:
     worth = _test_max_scores(challenge)
+    withheld = _tests_withheld(outcome, results)
     entries = []
     for result in results:
         earned: float | None
         if not outcome.scored:
             earned = None
-        elif outcome in UNTRUSTED or result.status is not CaseStatus.PASSED:
+        elif withheld is not None or result.status is not CaseStatus.PASSED:
             earned = 0.0
         else:
             earned = worth[result.node_id]
@@ -73,17 +104,23 @@ def _entries(challenge: Challenge, results: list[CaseResult], outcome: Outcome) 
 def _measured_row(
     criterion: AutoCriterion, measurements: Measurements, outcome: Outcome
 ) -> AutoRow:
-    """A row scored by thresholds on a measurement: level first, then points = level / 4."""
+    """A row scored by thresholds on a measurement: level first, then points = level / 4;
+    0 for an untrusted run or nothing written, no score when the tool could not read a file."""
     metric = criterion.metric or ""
     value = measurements.metric(criterion.source, metric) if outcome.scored else None
-    if value is None:
-        level, score = None, None
-        detail = f"{criterion.source} was not measured" + (
-            "" if outcome.scored else f" ({outcome.value.replace('_', ' ')})"
-        )
+    nothing = _nothing_written(measurements)
+    level: int | None = None
+    score: float | None = 0.0
+    if not outcome.scored:
+        score, detail = None, f"{criterion.source} was not measured ({_words(outcome)})"
+    elif outcome in UNTRUSTED:
+        detail = f"not counted: {_words(outcome)}"
+    elif nothing is not None:
+        detail = f"{nothing}: no points"
+    elif value is None:
+        score, detail = None, f"{criterion.source} was not measured"
     elif problem := measurements.incomplete(criterion.source):
-        level, score = 1, round(criterion.points / MAX_LEVEL, 2)
-        detail = f"{problem}: level 1 of {MAX_LEVEL}"
+        score, detail = None, f"not scored: {problem}"
     else:
         level = criterion.level_for(value)
         score = round(criterion.points * level / MAX_LEVEL, 2)
@@ -94,13 +131,26 @@ def _measured_row(
     )  # fmt: skip
 
 
-def _auto_row(criterion: AutoCriterion, entries: list[CaseEntry], outcome: Outcome) -> AutoRow:
+def _measure_flags(challenge: Challenge, measurements: Measurements) -> list[Flag]:
+    """One flag per file grader that could not read a candidate's file: it names the file."""
+    scored = {criterion.source for criterion in challenge.rubric.auto}
+    flags = []
+    for source in sorted(set(MEASURED_BY_FILES) & sources(challenge)):
+        if problem := measurements.incomplete(source):
+            effect = "row is not scored" if source in scored else "evidence is incomplete"
+            flags.append(Flag(kind=source, message=f"{problem}: the {source} {effect}"))
+    return flags
+
+
+def _auto_row(
+    criterion: AutoCriterion, entries: list[CaseEntry], outcome: Outcome, withheld: str | None
+) -> AutoRow:
     mine = [entry for entry in entries if entry.group == criterion.id]
     passed = sum(entry.status is CaseStatus.PASSED for entry in mine)
     score = round(sum(entry.score or 0.0 for entry in mine), 2) if outcome.scored else None
     detail = f"{passed} of {len(mine)} tests passed"
-    if outcome in UNTRUSTED:
-        detail += f" (not counted: {outcome.value.replace('_', ' ')})"
+    if withheld is not None:
+        detail += f" (not counted: {withheld})"
     return AutoRow(
         kind="auto",
         id=criterion.id,
@@ -129,14 +179,18 @@ def _human_row(criterion: HumanCriterion) -> HumanRow:
 
 
 def _rows(
-    challenge: Challenge, entries: list[CaseEntry], outcome: Outcome, measurements: Measurements
+    challenge: Challenge,
+    entries: list[CaseEntry],
+    outcome: Outcome,
+    measurements: Measurements,
+    withheld: str | None,
 ) -> list[Row]:
     rows: list[Row] = []
     for criterion in challenge.rubric.criteria:
         if isinstance(criterion, AutoCriterion) and criterion.source != "tests":
             rows.append(_measured_row(criterion, measurements, outcome))
         elif isinstance(criterion, AutoCriterion):
-            rows.append(_auto_row(criterion, entries, outcome))
+            rows.append(_auto_row(criterion, entries, outcome, withheld))
         else:
             rows.append(_human_row(criterion))
     return rows
@@ -154,7 +208,8 @@ def build_scorecard(
     outcome = measurement.outcome
     measurements = measurements or Measurements()
     entries = _entries(challenge, measurement.results, outcome)
-    rows = _rows(challenge, entries, outcome, measurements)
+    withheld = _tests_withheld(outcome, measurement.results)
+    rows = _rows(challenge, entries, outcome, measurements, withheld)
     auto_rows = [row for row in rows if isinstance(row, AutoRow)]
     human_rows = [row for row in rows if isinstance(row, HumanRow)]
     auto_max = sum(row.max_score for row in auto_rows)
@@ -188,7 +243,11 @@ def build_scorecard(
             results=entries,
         ),
         criteria=rows,
-        flags=[*flags, *(Flag(kind="tamper", message=text) for text in measurement.flags)],
+        flags=[
+            *flags,
+            *(Flag(kind="tamper", message=text) for text in measurement.flags),
+            *(_measure_flags(challenge, measurements) if outcome.scored else []),
+        ],
         provenance=provenance,
         measurements=measurements,
     )

@@ -198,3 +198,27 @@ def test_symlinks_do_not_hang_or_double_count(tmp_path):
     (tmp_path / "sub" / "up").symlink_to("..", target_is_directory=True)
     measured = measure_complexity(tmp_path, None)
     assert (measured.files, measured.functions) == (1, 1)
+
+
+def test_the_untouched_starter_has_nothing_written_and_says_so():
+    measured = measure_complexity(CATALOG / "starter", CATALOG / "starter")
+    assert measured.nothing_written == (
+        "nothing to measure: every Python file is the starter's, unchanged"
+    )
+    assert measured.max_cc == 0  # which would read as "simple" without the verdict
+    assert measure_complexity(CATALOG / "solution", CATALOG / "starter").nothing_written is None
+
+
+def test_files_radon_chokes_on_are_named_and_never_fatal(tmp_path):
+    _write(tmp_path, "deep.py", "x = " + "+".join(["1"] * 100_000) + "\n")
+    _write(tmp_path, "nested.py", "x = " + "+".join(["1"] * 2_000) + "\n")
+    _write(tmp_path, b"bad\xff.py".decode("utf-8", "surrogateescape"), "def (:\n")
+    _write(tmp_path, "fine.py", "def fine():\n    return 1\n")
+    measured = measure_complexity(tmp_path, None)
+    assert sorted(measured.unparsable) == ["bad\ufffd.py", "deep.py", "nested.py"]
+    assert [f.name for f in measured.hotspots] == ["fine"]
+    assert (
+        measured.unmeasured()
+        == f"radon could not parse {measured.unparsable[0]} and 2 more file(s)"
+    )
+    measured.model_dump_json()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graders import lint
+from graders import ruff_run
 from graders.lint import MAX_HOTSPOTS, WORST_FILES, measure_lint
 
 CATALOG = Path(__file__).parents[2] / "challenges" / "catalog" / "kv-store"
@@ -105,7 +105,7 @@ def test_per_kloc_is_findings_per_thousand_non_blank_lines(tmp_path):
 
 
 def test_an_empty_tree_has_zero_rate_and_runs_no_ruff(tmp_path, monkeypatch):
-    monkeypatch.setattr(lint, "ruff_binary", lambda: pytest.fail("ruff was run"))
+    monkeypatch.setattr(ruff_run, "ruff_binary", lambda: pytest.fail("ruff was run"))
     (tmp_path / "README.md").write_text("nothing here\n")
     measured = measure_lint(tmp_path, tmp_path, RULES)
     assert (measured.files, measured.lines, measured.findings, measured.per_kloc) == (0, 0, 0, 0.0)
@@ -216,7 +216,7 @@ def test_a_hung_ruff_is_a_runtime_error(tmp_path, monkeypatch):
     def hang(command: list[str], **kwargs: object) -> None:
         raise subprocess.TimeoutExpired(command, 60)
 
-    monkeypatch.setattr(lint.subprocess, "run", hang)
+    monkeypatch.setattr(ruff_run.subprocess, "run", hang)
     _write(tmp_path, "mod.py", UNUSED)
     with pytest.raises(RuntimeError, match="did not finish within 60 s"):
         measure_lint(tmp_path, None, RULES)
@@ -236,3 +236,48 @@ def test_a_starter_edited_between_submissions_is_measured_again(tmp_path):
     _write(starter, "given.py", "import os\nimport sys\nimport json\n")
     assert measure_lint(tree, starter, RULES).starter_findings == 3
     assert measure_lint(tree, starter, ["E"]).starter_findings == 0  # other rules, other figures
+
+
+DEEP = "x = " + "+".join(["1"] * 100_000) + "\n"
+"""A 100,000-term expression: ruff's parser overflows its stack on it."""
+
+
+def test_the_untouched_starter_has_nothing_written_and_says_so():
+    measured = measure_lint(CATALOG / "starter", CATALOG / "starter", BROAD)
+    assert measured.nothing_written == (
+        "nothing to measure: every Python file is the starter's, unchanged"
+    )
+    assert measure_lint(CATALOG / "solution", CATALOG / "starter", BROAD).nothing_written is None
+
+
+def test_a_file_ruff_crashes_on_is_named_and_the_rest_still_linted(tmp_path):
+    _write(tmp_path, "pkg/deep.py", DEEP)
+    _write(tmp_path, "ok.py", UNUSED)
+    (tmp_path / os.fsdecode(b"bad\xff.py")).write_text(DEEP)
+    measured = measure_lint(tmp_path, None, RULES)
+    assert [(f.path, f.code) for f in measured.hotspots] == [("ok.py", "F401")]
+    assert [f.path for f in measured.unlinted] == ["bad\ufffd.py", "pkg/deep.py"]
+    assert measured.unlinted_count == 2
+    assert all(f.reason.startswith("ruff crashed") for f in measured.unlinted)
+    assert measured.unmeasured() == (
+        f"ruff could not lint bad\ufffd.py ({measured.unlinted[0].reason}) and 1 more file(s)"
+    )
+    measured.model_dump_json()
+
+
+def test_a_file_ruff_cannot_read_is_named_whatever_the_rules(tmp_path):
+    _write(tmp_path, "ok.py", UNUSED)
+    (tmp_path / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n")
+    measured = measure_lint(tmp_path, None, ["F"])
+    assert [(f.path, f.reason) for f in measured.unlinted] == [
+        ("latin.py", "ruff could not read it: stream did not contain valid UTF-8")
+    ]
+    assert (measured.findings, measured.by_rule) == (1, {"F401": 1})
+
+
+def test_a_starter_file_ruff_crashes_on_costs_the_candidate_nothing(tmp_path):
+    starter, tree = tmp_path / "starter", tmp_path / "tree"
+    _write(starter, "given.py", DEEP)
+    _write(tree, "given.py", "import os\n")
+    measured = measure_lint(tree, starter, RULES)
+    assert (measured.findings, measured.starter_findings, measured.unlinted) == (1, 0, [])
