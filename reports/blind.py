@@ -1,51 +1,157 @@
 """Blind review: the candidate's identity removed from every string a reviewer sees.
 
-Applied to the whole scorecard (every string field, file paths and messages included) before
-anything is rendered, so the HTML, Markdown and JSON reports all come from the same cleaned
-document and no renderer can forget a field.
+Applied to the whole scorecard before anything is rendered, so the HTML, Markdown and JSON
+reports all come from the same cleaned document and no renderer can forget a field.
+
+Only free text is rewritten, walking the model rather than its JSON: field names, dict keys,
+enum and literal values are the document's structure (an author called "Kind Human" or
+"Passed" must not turn ``kind: "human"`` into nonsense), and the identifiers the challenge
+and the tools define (rubric rows, hidden test ids, hashes) are not the candidate's to
+leak. Every other string field is cleaned, so a field added later is cleaned by default.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Sequence
-from typing import Any
+import secrets
+import typing
+from collections.abc import Callable, Sequence
+from enum import Enum
+from typing import Any, Literal
 
-from reports.scorecard import Scorecard
+from pydantic import BaseModel
+
+from graders.complexity import ComplexityMeasurement, FileMaintainability, FunctionComplexity
+from graders.history.commits import CommitInfo, HistoryMeasurement
+from graders.lint import LintFinding
+from reports.scorecard import (
+    AutoRow,
+    CaseEntry,
+    ChallengeInfo,
+    ChecklistEntry,
+    Disagreement,
+    Flag,
+    HumanRow,
+    LevelAnchor,
+    Provenance,
+    Rating,
+    Scorecard,
+    SubmissionInfo,
+)
 
 PLACEHOLDER = "[candidate]"
+LOOSE_LENGTH = 7
+"""Tokens this long are removed wherever they occur, inside identifiers too (kindhumancache);
+shorter ones only as words, CamelCase humps included (KindHuman, kind_human)."""
+
+_NOT_FREE_TEXT: dict[type[BaseModel], frozenset[str]] = {
+    SubmissionInfo: frozenset({"commit"}),
+    ChallengeInfo: frozenset({"id", "version", "title"}),
+    CaseEntry: frozenset({"node_id", "name", "group"}),
+    AutoRow: frozenset({"id", "title", "source"}),
+    HumanRow: frozenset({"id", "title", "question", "evidence"}),
+    LevelAnchor: frozenset({"anchor"}),
+    ChecklistEntry: frozenset({"id", "text"}),
+    Flag: frozenset({"kind"}),
+    Provenance: frozenset(
+        {
+            "commit",
+            "image_id",
+            "suite_hash",
+            "rubric_version",
+            "challenge_version",
+            "tool_versions",
+            "head",
+        }
+    ),
+    Rating: frozenset({"row", "items"}),
+    Disagreement: frozenset({"row"}),
+    CommitInfo: frozenset({"sha", "short"}),
+    HistoryMeasurement: frozenset({"graded_commit"}),
+    LintFinding: frozenset({"code"}),
+    FunctionComplexity: frozenset({"rank"}),
+    FileMaintainability: frozenset({"rank"}),
+    ComplexityMeasurement: frozenset({"worst_rank"}),
+}
+"""Per model, the string fields that are structure or the challenge's own words."""
+
+_LEFT = r"(?:(?<![A-Za-z0-9])|(?<=(?-i:[a-z0-9]))(?=(?-i:[A-Z])))"
+_RIGHT = r"(?:(?![A-Za-z0-9])|(?<=(?-i:[a-z]))(?=(?-i:[A-Z0-9])))"
 
 
-def blind_id(source: str) -> str:
-    """A neutral, stable submission id that says nothing about the candidate."""
-    return "candidate-" + hashlib.sha256(source.encode()).hexdigest()[:10]
+class BlindError(ValueError):
+    """The redacted scorecard is not a valid scorecard: nothing is written (fail closed)."""
+
+
+def blind_id() -> str:
+    """A neutral id that says nothing about the candidate, unique per graded submission.
+
+    Random, not derived from the source: two candidates graded from the same local folder
+    must not share one, and a hash of a URL can be recomputed by anyone who guesses it.
+    Who an id stands for is kept by the runner in a staff-only file.
+    """
+    return "candidate-" + secrets.token_hex(5)
 
 
 def _pattern(tokens: Sequence[str]) -> re.Pattern[str] | None:
-    if not tokens:
+    loose = [t for t in tokens if len(t) >= LOOSE_LENGTH]
+    words = [t for t in tokens if len(t) < LOOSE_LENGTH]
+    alternatives = []
+    if loose:
+        alternatives.append("|".join(re.escape(t) for t in sorted(loose, key=len, reverse=True)))
+    if words:
+        joined = "|".join(re.escape(t) for t in sorted(words, key=len, reverse=True))
+        alternatives.append(rf"{_LEFT}(?:{joined}){_RIGHT}")
+    if not alternatives:
         return None
-    alternatives = "|".join(re.escape(token) for token in tokens)
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
 
 
-def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
+def _is_literal(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is Literal:
+        return True
+    return any(_is_literal(arg) for arg in typing.get_args(annotation))
+
+
+def _clean_model(model: BaseModel, scrub: Callable[[str], str]) -> dict[str, Any]:
+    kept = _NOT_FREE_TEXT.get(type(model), frozenset())
+    cleaned: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        structural = name in kept or _is_literal(info.annotation)
+        cleaned[name] = value if structural else _clean(value, scrub)
+    return cleaned
+
+
+def _clean(value: Any, scrub: Callable[[str], str]) -> Any:
+    if isinstance(value, Enum):  # before str: a StrEnum member is a str too
+        return value
     if isinstance(value, str):
-        return pattern.sub(PLACEHOLDER, value)
-    if isinstance(value, list):
-        return [_scrub(item, pattern) for item in value]
-    if isinstance(value, dict):
-        return {_scrub(key, pattern): _scrub(item, pattern) for key, item in value.items()}
+        return scrub(value)
+    if isinstance(value, BaseModel):
+        return _clean_model(value, scrub)
+    if isinstance(value, list | tuple):
+        return [_clean(item, scrub) for item in value]
+    if isinstance(value, dict):  # keys are structure (rule codes, stages, reviewers' names)
+        return {key: _clean(item, scrub) for key, item in value.items()}
     return value
 
 
-def redact(card: Scorecard, tokens: Sequence[str]) -> Scorecard:
-    """A copy of ``card`` with every token replaced, a neutral id and no source URL."""
-    data = card.model_dump(mode="json")
-    data["submission"]["id"] = blind_id(card.submission.source)
-    data["submission"]["source"] = PLACEHOLDER
+def redact(card: Scorecard, tokens: Sequence[str], new_id: str | None = None) -> Scorecard:
+    """A copy of ``card`` with every token removed from its free text, a neutral id
+    (``new_id``, or a fresh one) and no source."""
+    pattern = _pattern([t for t in tokens if t.strip()])
+
+    def scrub(text: str) -> str:
+        return text if pattern is None else pattern.sub(PLACEHOLDER, text)
+
+    data = _clean_model(card, scrub)
+    ref = None if card.submission.ref is None else PLACEHOLDER
+    data["submission"] = {**data["submission"], "id": new_id or blind_id(),
+                          "source": PLACEHOLDER, "ref": ref}  # fmt: skip
     data["blind"] = True
-    pattern = _pattern(tokens)
-    if pattern is not None:
-        data = _scrub(data, pattern)
-    return Scorecard.model_validate(data)
+    try:
+        cleaned = Scorecard.model_validate(data)
+        return Scorecard.model_validate_json(cleaned.model_dump_json())
+    except ValueError as error:
+        raise BlindError(f"the blind scorecard does not validate: {error}") from error

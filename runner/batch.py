@@ -32,10 +32,11 @@ def default_slots(challenge: Challenge) -> int:
 
 
 def _internal_error(
-    request: GradeRequest, image: RunImage, out_dir: Path, error: Exception
+    request: GradeRequest, image: RunImage, out_dir: Path, error: Exception, blind: bool
 ) -> Graded:
+    """The record of a grading that crashed; as blind as the batch, like every scorecard."""
     reason = f"internal error while grading ({error.__class__.__name__}); not the candidate's fault"
-    return record_infra_error(request, image, out_dir, reason)
+    return record_infra_error(request, image, out_dir, reason, blind)
 
 
 def grade_batch(
@@ -54,7 +55,7 @@ def grade_batch(
             return grade(request, client, image, config, out_dir, pool)
         except Exception as error:  # one submission's bug must not sink the batch
             log.exception("grading %s failed", request.source)
-            return _internal_error(request, image, out_dir, error)
+            return _internal_error(request, image, out_dir, error, config.blind)
 
     if not requests:
         return []

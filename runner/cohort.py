@@ -19,7 +19,7 @@ from reports.scorecard import Scorecard, ScorecardError, load_scorecard
 from runner.batch import grade_batch
 from runner.intake.take_in import new_work_dir, peek_head
 from runner.pipeline import GradeRequest, PipelineConfig, request_for
-from runner.recording import Graded
+from runner.recording import Graded, find_blind
 from runner.sandbox.engine import Engine
 from runner.sandbox.run_images import RunImage
 
@@ -33,16 +33,36 @@ class CohortPlan:
 
 def _up_to_date(card: Scorecard, entry: RosterEntry, challenge: Challenge, image: RunImage,
                 head: str | None) -> bool:  # fmt: skip
+    """Reusable by the idempotency key; a blind card's source and ref were matched through
+    the staff-only identity file (its own say ``[candidate]``)."""
     recorded = card.provenance
     return (
         card.outcome is not Outcome.INFRA_ERROR
-        and card.submission.source in {entry.repo, "[candidate]"}
-        and card.submission.ref == entry.ref
+        and (card.blind or (card.submission.source, card.submission.ref) == (entry.repo, entry.ref))
         and recorded.suite_hash == challenge.suite_hash
         and recorded.image_id == image.id
         and head is not None
         and recorded.head == head
     )
+
+
+def _load(path: Path | None) -> Scorecard | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        return load_scorecard(path)
+    except ScorecardError:
+        return None  # unreadable: grade again
+
+
+def _earlier(entry: RosterEntry, blind: bool, out_dir: Path) -> Scorecard | None:
+    """The earlier scorecard of this entry, only if it is as blind as the batch: a named card
+    kept in a blind batch would show reviewers who the candidate is."""
+    if blind:
+        card = _load(find_blind(out_dir, entry.alias, entry.repo, entry.ref))
+    else:
+        card = _load(out_dir / entry.alias / "scorecard.json")
+    return card if card is not None and card.blind == blind else None
 
 
 def plan_cohort(
@@ -52,13 +72,7 @@ def plan_cohort(
     """Split the roster into what must be graded and the scorecards that are still valid."""
     to_grade, kept = [], []
     for entry in entries:
-        existing = out_dir / entry.alias / "scorecard.json"
-        card = None
-        if existing.is_file():
-            try:
-                card = load_scorecard(existing)
-            except ScorecardError:
-                card = None  # unreadable: grade again
+        card = _earlier(entry, config.blind, out_dir)
         if card is not None:
             work = new_work_dir(config.work_root)
             try:

@@ -193,8 +193,10 @@ def _gather(
         authors = [(c.author_name, c.author_email)
                    for c in (gathered.measurements.history.commits
                              if gathered.measurements.history else [])]  # fmt: skip
-        gathered.identity = identity_tokens(request.source, authors, intake.tree,
-                                            request.candidate_names)  # fmt: skip
+        gathered.identity = identity_tokens(
+            request.source, authors, intake.tree, request.candidate_names, request.ref,
+            git_dir=intake.git_dir, commit=intake.commit,
+        )  # fmt: skip
     evidence = clock.timed(
         "run",
         lambda: _run_with_retries(client, image, intake, challenge, config, gathered.flags, pool),
@@ -239,7 +241,8 @@ def record_infra_error(
     sub_id = request.submission_id or submission_id(request.source)
     info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit="unknown")
     measurement = unrun_measurement(request.challenge, Outcome.INFRA_ERROR, reason)
-    gathered = Gathered(identity=[] if blind else None)
+    names = identity_tokens(request.source, [], None, request.candidate_names, request.ref)
+    gathered = Gathered(identity=names if blind else None)
     return record(request.challenge, info, image, measurement, gathered, "unknown", out_dir)
 
 

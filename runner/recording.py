@@ -9,7 +9,8 @@ from pathlib import Path
 
 from challenges.load import Challenge
 from graders.hidden_suite import SuiteMeasurement
-from reports.blind import redact
+from graders.identity import identity_tokens
+from reports.blind import blind_id, redact
 from reports.render.pages import write_reports, write_text_atomically
 from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
@@ -64,10 +65,53 @@ def record(
     card = build_scorecard(challenge, info, tests, provenance, gathered.flags,
                            gathered.measurements)  # fmt: skip
     if gathered.identity is not None:
-        card = redact(card, gathered.identity)
-        identity = {"id": card.submission.id, "source": info.source, "ref": info.ref,
-                    "commit": info.commit}  # fmt: skip
-        directory = out_dir / IDENTITIES_DIR
-        directory.mkdir(parents=True, exist_ok=True)
-        write_text_atomically(directory / f"{card.submission.id}.json", json.dumps(identity) + "\n")
+        card = _blind(card, info, gathered, out_dir)
     return Graded(scorecard=card, reports=write_reports(card, out_dir / card.submission.id))
+
+
+def _tokens(info: SubmissionInfo, gathered: Gathered) -> list[str]:
+    """What the pipeline gathered, plus what any scorecard tells whatever stage failed: the
+    source, the ref, the submission id (an alias or a folder name), the measured history."""
+    history = gathered.measurements.history
+    commits = history.commits if history is not None else []
+    told = identity_tokens(
+        info.source, [(c.author_name, c.author_email) for c in commits], None, (info.id,),
+        ref=info.ref, subjects=[c.subject for c in commits],
+    )  # fmt: skip
+    return sorted({*(gathered.identity or []), *told}, key=lambda t: (-len(t), t))
+
+
+def _blind(card: Scorecard, info: SubmissionInfo, gathered: Gathered, out_dir: Path) -> Scorecard:
+    """Redact under a fresh blind id, and note for staff only who that id stands for."""
+    directory = out_dir / IDENTITIES_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    while True:  # ids are random: never reuse one already given in this output directory
+        new_id = blind_id()
+        if not (directory / f"{new_id}.json").exists() and not (out_dir / new_id).exists():
+            break
+    card = redact(card, _tokens(info, gathered), new_id)
+    identity = {"id": new_id, "submission_id": info.id, "source": info.source, "ref": info.ref,
+                "commit": info.commit, "recorded_at": datetime.now(UTC).isoformat()}  # fmt: skip
+    write_text_atomically(directory / f"{new_id}.json", json.dumps(identity) + "\n")
+    return card
+
+
+def find_blind(out_dir: Path, submission_id: str, source: str, ref: str | None) -> Path | None:
+    """The newest blind scorecard written for this submission id, source and ref, if any
+    (found through the identity files: the card's own directory name says nothing)."""
+    found: list[tuple[str, Path]] = []
+    for path in sorted((out_dir / IDENTITIES_DIR).glob("*.json")):
+        try:
+            identity = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(identity, dict) or (
+            identity.get("submission_id"),
+            identity.get("source"),
+            identity.get("ref"),
+        ) != (submission_id, source, ref):
+            continue
+        card = out_dir / str(identity.get("id")) / "scorecard.json"
+        if card.is_file():
+            found.append((str(identity.get("recorded_at", "")), card))
+    return max(found)[1] if found else None
