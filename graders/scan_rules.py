@@ -92,6 +92,9 @@ class ModuleScan:
             check = checks.get(type(node))
             if check is not None:
                 check(node)
+        if self.resolver.budget <= 0:  # what was not folded must not look clean
+            detail = "more constant string building than the scan folds: the rest is unresolved"
+            self.report(self.tree, "obfuscated", detail)
 
     def _module(self, node: ast.AST, name: str, how: str = "imports") -> None:
         if name.split(".")[0] in INTERNAL_MODULES:

@@ -167,3 +167,12 @@ def test_invalid_utf8_names_and_control_characters_are_shown_safely(tmp_path):
     [finding] = scan_tree(tmp_path)
     assert finding.path == "bad\ufffd.py"
     finding.model_dump_json()
+
+
+def test_string_building_past_the_folding_budget_is_a_flag_not_a_silent_gap(tmp_path):
+    chain = " + ".join(['"' + "a" * 200 + '"'] * 50)
+    padding = "".join(f"x{i} = {chain}\n" for i in range(90))
+    (tmp_path / "mod.py").write_text(padding + "import pytest\nsetattr(pytest, 'rai' + 'ses', 0)\n")
+    found = [(f.line, f.kind, f.detail) for f in scan_tree(tmp_path)]
+    assert (0, "obfuscated", "more constant string building than the scan folds: the rest is "
+            "unresolved") in found  # fmt: skip
