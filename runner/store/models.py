@@ -108,6 +108,9 @@ class InvitationRow(Base):
     deadline: Mapped[datetime | None] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     token_nonce: Mapped[str] = mapped_column(String(128), unique=True)
+    scorecards_before: Mapped[int | None] = mapped_column(Integer)
+    """The highest scorecard id when the invitation was used: its submission's grade is a
+    later one (ids grow with insertion, where grading times tie within a second)."""
 
 
 class SubmissionRow(Base):

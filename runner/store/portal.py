@@ -7,11 +7,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from runner.store.base import StoreBase, rowcount, utc_now
-from runner.store.models import DeliveryRow, InvitationRow, StoreError
+from runner.store.models import DeliveryRow, InvitationRow, ScorecardRow, StoreError
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,14 @@ class Invitation:
     used_at: datetime | None
     """When a repository was submitted through it; a used invitation takes no other."""
     token_nonce: str
+    scorecards_before: int | None = None
+    """The highest scorecard id when it was used: its grade is a later scorecard."""
 
     @classmethod
     def of(cls, row: InvitationRow) -> Invitation:
         return cls(row.id, row.challenge_id, row.alias, row.created_at, row.opened_at,
-                   row.deadline, row.used_at, row.token_nonce)  # fmt: skip
+                   row.deadline, row.used_at, row.token_nonce,
+                   row.scorecards_before)  # fmt: skip
 
 
 class PortalRecords(StoreBase):
@@ -82,13 +85,14 @@ class PortalRecords(StoreBase):
         """Spend the invitation on a submission; False when it was already spent (or does
         not exist). Whoever updates the row first wins, across threads and processes."""
         with self._transaction() as session:
+            newest = session.scalar(select(func.max(ScorecardRow.id))) or 0
             return rowcount(session, update(InvitationRow).where(
                 InvitationRow.id == invitation_id, InvitationRow.used_at.is_(None),
-            ).values(used_at=utc_now())) == 1  # fmt: skip
+            ).values(used_at=utc_now(), scorecards_before=newest)) == 1  # fmt: skip
 
     def release_invitation(self, invitation_id: str) -> None:
         """Undo ``use_invitation`` when the submission could not be handed to grading, so
         that the candidate's link still works."""
         with self._transaction() as session:
             rowcount(session, update(InvitationRow).where(InvitationRow.id == invitation_id)
-                      .values(used_at=None))  # fmt: skip
+                      .values(used_at=None, scorecards_before=None))  # fmt: skip

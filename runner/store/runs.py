@@ -274,15 +274,20 @@ class Store(PortalRecords, ReviewRecords):
             for r in rows
         ]
 
-    def latest_scorecard(self, challenge_id: str, alias: str) -> Scorecard | None:
-        """The newest scorecard of one alias for one challenge, or None."""
+    def latest_scorecard(self, challenge_id: str, alias: str, after: int = 0) -> Scorecard | None:
+        """The newest scorecard of one alias for one challenge (with an id above ``after``:
+        graded since), or None."""
         with self._transaction(write=False) as session:
             found = session.execute(
                 select(ScorecardRow.id, ScorecardRow.data)
                 .join(RunRow, ScorecardRow.run_id == RunRow.id)
                 .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
-                .where(SubmissionRow.challenge_id == challenge_id, SubmissionRow.alias == alias)
-                .order_by(ScorecardRow.created_at.desc(), ScorecardRow.id.desc())
+                .where(
+                    SubmissionRow.challenge_id == challenge_id,
+                    SubmissionRow.alias == alias,
+                    ScorecardRow.id > after,
+                )
+                .order_by(ScorecardRow.id.desc())
                 .limit(1)
             ).first()
             return None if found is None else self._card(found.id, found.data)

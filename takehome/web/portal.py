@@ -141,10 +141,10 @@ class Portal:
         invitation = self.admit(token, for_result=True)
         challenge = self.challenge(invitation)
         card = None
-        if invitation.used_at is not None:
-            card = self.store.latest_scorecard(challenge.config.id, invitation.alias)
-            if card and card.provenance.graded_at < invitation.used_at.replace(microsecond=0):
-                card = None  # an older grading (an earlier invitation): not this submission's
+        if invitation.used_at is not None:  # a grade stored since: this submission's
+            card = self.store.latest_scorecard(
+                challenge.config.id, invitation.alias, after=invitation.scorecards_before or 0
+            )
         view = candidate_view(card, challenge) if card else None
         return page("result.html.j2", title=challenge.config.title, view=view,
                     submitted=invitation.used_at, back=f"/invite/{token}")  # fmt: skip

@@ -255,7 +255,7 @@ def test_migrations_create_every_table_and_reopening_is_fine(url: str) -> None:
         assert expected == TABLES
         with store.engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert version.scalar_one() == "0002"
+            assert version.scalar_one() == "0003"
             with warnings.catch_warnings():  # expression indexes are not compared, only tested
                 warnings.filterwarnings("ignore", message=".*expression-based index")
                 differences = compare_metadata(MigrationContext.configure(connection),
