@@ -8,43 +8,29 @@ not add up tamper suspected, or no report, never a pass.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from enum import StrEnum
-
 from pydantic import Field
 
 from challenges.load import Challenge
 from graders.base import Outcome, RunEvidence, StrictModel, Submission
-from graders.suite_report import (
-    CollectedEvent,
-    CollectErrorEvent,
-    FinishedEvent,
-    ParsedReport,
-    PhaseEvent,
-    ReportError,
-    StartEvent,
-    extract_report,
-)
+from graders.static_skips import statically_skipped
+from graders.suite_reading import RUN_SKIP, CaseStatus, Reading, base_id
+from graders.suite_report import PhaseEvent, ReportError, extract_report
 from graders.text import clean, first_line
+
+__all__ = ["CaseResult", "CaseStatus", "SuiteGrader", "SuiteMeasurement", "evaluate"]
 
 MESSAGE_CAP = 1000
 OUTPUT_CAP = 4000
-
-
-class CaseStatus(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
-    ERROR = "error"
-    TIMEOUT = "timeout"
-    SKIPPED = "skipped"
-    NOT_RUN = "not_run"
 
 
 class CaseResult(StrictModel):
     node_id: str = Field(description="pytest node ID relative to the hidden suite.")
     name: str = Field(description="Test function name.")
     group: str = Field(description="Rubric row (criterion id) this test scores for.")
-    status: CaseStatus = Field(description="What happened to the test.")
+    status: CaseStatus = Field(
+        description="What happened to the test; skipped only when the suite itself always "
+        "skips it (not scored), a skip in the run is failed."
+    )
     duration: float = Field(description="Seconds spent in the test, all phases.")
     message: str = Field(description="Short failure message, cleaned and capped.")
 
@@ -61,90 +47,56 @@ class SuiteMeasurement(StrictModel):
     output_excerpt: str = Field(description="Head and tail of what the tests printed.")
 
 
-def _base(node_id: str) -> str:
-    return node_id.split("[", 1)[0]
-
-
-def _status(phases: dict[str, PhaseEvent]) -> CaseStatus:
-    setup, call, teardown = phases.get("setup"), phases.get("call"), phases.get("teardown")
-    for phase in (setup, call, teardown):
-        if phase and phase.outcome == "failed" and "Timeout >" in phase.message:
-            return CaseStatus.TIMEOUT
-    if setup and setup.outcome == "failed":
-        return CaseStatus.ERROR
-    if setup and setup.outcome == "skipped":
-        return CaseStatus.SKIPPED
-    if call is None:
-        return CaseStatus.NOT_RUN
-    if call.outcome == "failed":
-        return CaseStatus.FAILED
-    if call.outcome == "skipped":
-        return CaseStatus.SKIPPED
-    if teardown and teardown.outcome == "failed":
-        return CaseStatus.ERROR
-    return CaseStatus.PASSED
-
-
-class _Reading:
-    """The parsed report sorted into what the checks need."""
-
-    def __init__(self, parsed: ParsedReport) -> None:
-        self.parsed = parsed
-        self.phases: dict[str, dict[str, PhaseEvent]] = defaultdict(dict)
-        self.duplicates: list[str] = []
-        self.collected: list[str] | None = None
-        self.collect_errors: list[CollectErrorEvent] = []
-        self.finished: FinishedEvent | None = None
-        self.pytest_version: str | None = None
-        for event in parsed.events:
-            if isinstance(event, PhaseEvent):
-                if event.when in self.phases[event.node_id]:
-                    self.duplicates.append(event.node_id)
-                self.phases[event.node_id][event.when] = event
-            elif isinstance(event, CollectedEvent):
-                self.collected = event.node_ids
-            elif isinstance(event, CollectErrorEvent):
-                self.collect_errors.append(event)
-            elif isinstance(event, FinishedEvent):
-                self.finished = event
-            elif isinstance(event, StartEvent):
-                self.pytest_version = event.pytest
-
-    def status(self, node_id: str) -> CaseStatus:
-        instances = [p for n, p in self.phases.items() if _base(n) == node_id]
-        if not instances:
-            return CaseStatus.NOT_RUN
-        statuses = [_status(phases) for phases in instances]
-        for worst in (CaseStatus.TIMEOUT, CaseStatus.ERROR, CaseStatus.FAILED, CaseStatus.NOT_RUN):
-            if worst in statuses:
-                return worst
-        return statuses[0]
-
-
-def _tamper_findings(challenge: Challenge, reading: _Reading) -> list[str]:
-    report = reading.parsed.report
+def _canary_findings(challenge: Challenge, reading: Reading) -> list[str]:
+    """The wrapper's secret canaries: copies of hidden tests made to fail."""
+    canaries = reading.parsed.report.canaries
     expected = {case.node_id for case in challenge.tests}
-    reported = {_base(node_id) for node_id in reading.phases}
+    if len(set(canaries)) != len(canaries) or expected & set(canaries):
+        return ["the report's canaries repeat or name tests of the hidden suite"]
+    return [
+        f"the secret canary {canary}, a copy of a hidden test made to fail, was reported as "
+        f"{reading.status(canary).value}"
+        for canary in canaries
+        if reading.status(canary) is CaseStatus.PASSED
+    ]
+
+
+def _tamper_findings(challenge: Challenge, reading: Reading) -> list[str]:
+    report = reading.parsed.report
+    expected = {case.node_id for case in challenge.tests} | set(report.canaries)
+    reported = reading.reported()
     findings = []
     if unknown := sorted(reported - expected):
         findings.append(f"the report names tests the hidden suite does not have: {unknown[0]}")
     first = next((e.node_id for e in reading.parsed.events if isinstance(e, PhaseEvent)), None)
-    if first is not None and _base(first) != challenge.tripwire:
+    if first is not None and base_id(first) != challenge.tripwire:
         findings.append(
-            f"a result for {_base(first)} came before the tripwire's, which always runs first"
+            f"a result for {base_id(first)} came before the tripwire's, which always runs first"
         )
     tripwire = reading.status(challenge.tripwire)
     if tripwire in (CaseStatus.PASSED, CaseStatus.SKIPPED):  # an xfail mark reports "skipped"
         findings.append(f"the tripwire test, which always fails, was reported as {tripwire.value}")
+    findings += _canary_findings(challenge, reading)
     if reading.parsed.invalid_events or report.bad_event_lines or report.events_overflow:
         findings.append("the test process wrote malformed or oversized result events")
     if reading.duplicates:
         findings.append(f"results were reported twice for {reading.duplicates[0]}")
-    if reading.collected is not None and not reading.collect_errors:
-        collected = {_base(node_id) for node_id in reading.collected}
-        if collected != expected:
-            differ = sorted(collected ^ expected)[0]
-            findings.append(f"the collected tests differ from the hidden suite (e.g. {differ})")
+    if reading.repeated:
+        findings.append(f"the test process sent its {reading.repeated[0]!r} event twice")
+    collected = None if reading.collected is None else {base_id(n) for n in reading.collected}
+    # A collect error leaves tests out, never adds one; and pytest then runs nothing, so
+    # none of that run's results can count (_results) and any result at all is forged.
+    if (
+        collected is not None
+        and collected != expected
+        and (not reading.collect_errors or collected - expected)
+    ):
+        differ = sorted((collected - expected) or (collected ^ expected))[0]
+        findings.append(f"the collected tests differ from the hidden suite (e.g. {differ})")
+    if reading.collect_errors and reading.phases:
+        findings.append(
+            "results were reported although collection failed, when pytest runs no test"
+        )
     if reading.finished is not None and not report.wall_timed_out:
         if reading.finished.exit_status != report.returncode:
             findings.append(
@@ -153,14 +105,13 @@ def _tamper_findings(challenge: Challenge, reading: _Reading) -> list[str]:
             )
         elif report.returncode == 0:
             findings.append("the test process exited 0 although the tripwire must fail")
-        if not reading.collect_errors and reported != expected:
-            missing = sorted(expected - reported)
-            if missing:
-                findings.append(f"the run finished without a result for {missing[0]}")
+        owed = set() if reading.collect_errors else expected
+        if missing := sorted(owed - reported):
+            findings.append(f"the run finished without a result for {missing[0]}")
     return findings
 
 
-def _outcome(reading: _Reading, run: RunEvidence, results: list[CaseResult]) -> tuple[Outcome, str]:
+def _outcome(reading: Reading, run: RunEvidence, results: list[CaseResult]) -> tuple[Outcome, str]:
     report = reading.parsed.report
     if reading.collect_errors:
         error = reading.collect_errors[0]
@@ -168,7 +119,7 @@ def _outcome(reading: _Reading, run: RunEvidence, results: list[CaseResult]) -> 
         return Outcome.CRASH, f"the hidden suite could not import the submission: {detail}"
     if run.oom_killed or (report.returncode == -9 and not report.wall_timed_out):
         return Outcome.MEMORY_LIMIT, "the run was killed at the memory limit"
-    if report.wall_timed_out or run.host_timed_out:
+    if report.wall_timed_out:
         return Outcome.TIMEOUT, "the run was stopped at the wall timeout"
     if reading.collected is None:
         return Outcome.NO_REPORT, (
@@ -180,10 +131,11 @@ def _outcome(reading: _Reading, run: RunEvidence, results: list[CaseResult]) -> 
         return Outcome.TIMEOUT, f"{count} test(s) hit the per-test timeout"
     if reading.finished is None:
         return Outcome.CRASH, f"the test process died with code {report.returncode} mid-run"
-    failed = sum(r.status is not CaseStatus.PASSED for r in results)
+    scored = [r for r in results if r.status is not CaseStatus.SKIPPED]
+    failed = sum(r.status is not CaseStatus.PASSED for r in scored)
     if failed:
-        return Outcome.TEST_FAILURES, f"{failed} of {len(results)} tests did not pass"
-    return Outcome.PASSED, f"all {len(results)} tests passed"
+        return Outcome.TEST_FAILURES, f"{failed} of {len(scored)} tests did not pass"
+    return Outcome.PASSED, f"all {len(scored)} tests passed"
 
 
 def not_run_results(challenge: Challenge) -> list[CaseResult]:
@@ -202,11 +154,15 @@ def not_run_results(challenge: Challenge) -> list[CaseResult]:
     ]
 
 
-def _no_report(challenge: Challenge, run: RunEvidence, problem: str) -> SuiteMeasurement:
+def _untrusted(challenge: Challenge, run: RunEvidence, problem: str) -> SuiteMeasurement:
+    """No result counts: the engine's own facts say what happened, whatever was printed."""
     if run.oom_killed:
         outcome, reason = Outcome.MEMORY_LIMIT, "the run was killed at the memory limit"
     elif run.host_timed_out:
-        outcome, reason = Outcome.TIMEOUT, "the run was killed at the wall timeout"
+        outcome, reason = (
+            Outcome.TIMEOUT,
+            ("the run was killed at the wall timeout; nothing it printed is scored"),
+        )
     else:
         outcome, reason = Outcome.NO_REPORT, f"{problem} (exit code {run.exit_code})"
     return unrun_measurement(challenge, outcome, reason)
@@ -227,30 +183,47 @@ def unrun_measurement(challenge: Challenge, outcome: Outcome, reason: str) -> Su
     )
 
 
-def evaluate(challenge: Challenge, run: RunEvidence) -> SuiteMeasurement:
-    """Per-test results and the outcome of one run, checked against the challenge."""
-    try:
-        parsed = extract_report(run.stdout)
-    except ReportError as error:
-        return _no_report(challenge, run, str(error))
-    reading = _Reading(parsed)
+def _results(challenge: Challenge, reading: Reading) -> list[CaseResult]:
+    skipped_by_suite = statically_skipped(challenge)
+    discard = bool(reading.collect_errors)  # pytest ran nothing: no result is real
     results = []
     for group, cases in challenge.groups.items():
         for case in cases:
-            instances = [p for n, p in reading.phases.items() if _base(n) == case.node_id]
+            instances = reading.instances(case.node_id)
             failing = [ph.message for phases in instances for ph in phases.values() if ph.message]
+            status = CaseStatus.NOT_RUN if discard else reading.status(case.node_id)
+            message = clean(failing[0], MESSAGE_CAP) if failing and not discard else ""
+            if case.node_id in skipped_by_suite:
+                status, message = CaseStatus.SKIPPED, "skipped by the hidden suite: not scored"
+            elif status is CaseStatus.SKIPPED:
+                status, message = CaseStatus.FAILED, clean(RUN_SKIP + message, MESSAGE_CAP)
+            duration = sum(ph.duration for phases in instances for ph in phases.values())
             results.append(
                 CaseResult(
                     node_id=case.node_id,
                     name=case.name,
                     group=group,
-                    status=reading.status(case.node_id),
-                    duration=round(
-                        sum(ph.duration for phases in instances for ph in phases.values()), 4
-                    ),
-                    message=clean(failing[0], MESSAGE_CAP) if failing else "",
+                    status=status,
+                    duration=round(duration, 4),
+                    message=message,
                 )
             )
+    return results
+
+
+def evaluate(challenge: Challenge, run: RunEvidence) -> SuiteMeasurement:
+    """Per-test results and the outcome of one run, checked against the challenge.
+
+    Only a wrapper that exited 0 before the host's deadline printed a report worth reading:
+    a killed or stopped wrapper's stdout may hold anything."""
+    if run.host_timed_out or run.exit_code != 0:
+        return _untrusted(challenge, run, "the wrapper did not exit normally")
+    try:
+        parsed = extract_report(run.stdout)
+    except ReportError as error:
+        return _untrusted(challenge, run, str(error))
+    reading = Reading(parsed)
+    results = _results(challenge, reading)
     findings = _tamper_findings(challenge, reading)
     if findings:
         outcome, reason = Outcome.TAMPER_SUSPECTED, findings[0]

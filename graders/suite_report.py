@@ -23,6 +23,8 @@ class _Wire(StrictModel):
 
 
 REPORT_CAP = 4 * 1024 * 1024
+MAX_CANARIES = 16
+"""More secret canaries than the wrapper ever plants means the report is not the wrapper's."""
 
 
 class StartEvent(_Wire):
@@ -73,6 +75,7 @@ class WrapperReport(_Wire):
     events: list[dict[str, object]]
     bad_event_lines: int
     events_overflow: bool
+    canaries: list[str] = Field(max_length=MAX_CANARIES)
     output: str
     output_bytes: int
 

@@ -2,10 +2,14 @@
 remove.
 
 The hardening is not optional and not configurable per challenge beyond the limits: no
-network, an unprivileged user, a read-only root with a small tmpfs, memory = memory+swap,
-a CPU quota, a pids limit, file-size and core ulimits, capped logs, an init process, no new
-privileges and no capabilities. A container is started before its submission is known and
-takes exactly one (``runner.sandbox.handoff``); it is removed on every path, errors included.
+network, a read-only root with a small tmpfs, memory = memory+swap, a CPU quota, a pids
+limit, file-size and core ulimits, capped logs, an init process, no new privileges. The
+container starts as root with four capabilities and nothing else, only so that the wrapper
+can put the candidate's test process under another uid with none (SETUID, SETGID, SETPCAP
+to empty the bounding set) and stop it at the deadline (KILL); the wrapper then drops to
+its own uid with KILL alone (runner/sandbox/wrapper/privileges.py). A container is started
+before its submission is known and takes exactly one (``runner.sandbox.handoff``); it is
+removed on every path, errors included.
 """
 
 from __future__ import annotations
@@ -28,9 +32,13 @@ from runner.errors import InfraError
 from runner.sandbox.engine import ENGINE_ERRORS
 from runner.sandbox.handoff import HANDOFF, HOSTS_NAME, Handoff
 from runner.sandbox.reaper import mark_active, mark_done, owner_label
-from runner.sandbox.run_images import HOST_GRACE, LABEL, RunImage
+from runner.sandbox.run_images import HOST_GRACE, LABEL, RUN_DIR, RunImage
 
-NOBODY = "65534:65534"
+ROOT = "0:0"
+"""Only the wrapper starts as root, with the capabilities below; see the module docstring."""
+CAPABILITIES = ["SETUID", "SETGID", "SETPCAP", "KILL"]
+RUN_TMPFS = "rw,nosuid,nodev,noexec,size=16m,mode=0755"
+"""Root-owned: the wrapper's copy of the suite, which the candidate's uid can only read."""
 LOG_CAP = "4m"
 STDOUT_CAP = 4 * 1024 * 1024
 
@@ -39,7 +47,7 @@ def container_options(image: RunImage, handoff: Path, limits: Limits) -> dict[st
     """Keyword arguments of ``containers.create`` for one hardened run."""
     return {
         "image": image.id,
-        "user": NOBODY,
+        "user": ROOT,
         "working_dir": "/tmp",
         "environment": {"HOME": "/tmp", "LANG": "C.UTF-8"},
         "hostname": "sandbox",
@@ -48,7 +56,7 @@ def container_options(image: RunImage, handoff: Path, limits: Limits) -> dict[st
         # start skips a prestart hook that re-executes dockerd (a third of a start's CPU).
         "network_disabled": True,
         "read_only": True,
-        "tmpfs": {"/tmp": f"rw,nosuid,nodev,size={limits.tmpfs_bytes}"},
+        "tmpfs": {"/tmp": f"rw,nosuid,nodev,size={limits.tmpfs_bytes}", RUN_DIR: RUN_TMPFS},
         "volumes": {
             str(handoff): {"bind": HANDOFF, "mode": "ro"},
             str(handoff / HOSTS_NAME): {"bind": "/etc/hosts", "mode": "ro"},
@@ -69,6 +77,7 @@ def container_options(image: RunImage, handoff: Path, limits: Limits) -> dict[st
         "ipc_mode": "private",
         "security_opt": ["no-new-privileges"],
         "cap_drop": ["ALL"],
+        "cap_add": CAPABILITIES,
         "labels": {LABEL: "run", f"{LABEL}.owner": owner_label()},
         "detach": True,
     }

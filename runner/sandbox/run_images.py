@@ -23,9 +23,19 @@ from runner.sandbox.engine import ENGINE_ERRORS
 from runner.sandbox.handoff import HANDOFF, TREE_NAME
 
 WRAPPER_DIR = Path(__file__).parent / "wrapper"
-WRAPPER_FILES = ("takehome_wrapper.py", "pytest_entry.py", "takehome_plugin.py")
+WRAPPER_FILES = (
+    "takehome_wrapper.py",
+    "pytest_entry.py",
+    "takehome_plugin.py",
+    "privileges.py",
+    "canaries.py",
+)
 OPT = "/opt/takehome"
 SUITE = f"{OPT}/suite"
+"""The hidden suite as built into the image: readable by root (the wrapper) alone."""
+RUN_DIR = f"{OPT}/run"
+"""A root-owned tmpfs (container.py) where the wrapper puts this run's copy of the suite."""
+RUN_SUITE = f"{RUN_DIR}/suite"
 SUBMISSION = "/submission"
 HOST_GRACE = 10.0
 """Seconds the host waits past the wall timeout for the wrapper to report before killing."""
@@ -58,7 +68,8 @@ def _run_config(challenge: Challenge) -> str:
     return json.dumps(
         {
             "ini": f"{OPT}/pytest.ini",
-            "suite": SUITE,
+            "image_suite": SUITE,
+            "suite": RUN_SUITE,
             "test_timeout": limits.test_seconds,
             "deadline": limits.wall_seconds,
             "tripwire": challenge.tripwire,
@@ -77,10 +88,15 @@ def _dockerfile(challenge: Challenge, base: str) -> str:
         f" && ln -s {HANDOFF}/{TREE_NAME} {SUBMISSION}",
         'RUN python3 -c "import pytest, pytest_timeout" || '
         '(echo "the base image needs python3 with pytest and pytest-timeout" >&2; exit 1)',
-        # Byte-compile the wrapper and cache pytest's assertion-rewritten suite now: at run
-        # time the root is read-only and every run would pay for compiling them again.
-        f"RUN python3 -m compileall -q {OPT} && cd /tmp && python3 -m pytest -c {OPT}/pytest.ini"
-        f" --rootdir {SUITE} -p no:cacheprovider --collect-only -q {SUITE} >/dev/null 2>&1; true",
+        # Byte-compile the wrapper and cache pytest's assertion-rewritten suite now, for the
+        # path the run copy will have (the cache is checked by mtime and size, and copies
+        # keep both): at run time nothing is writable there and each run would pay for it.
+        # Then only root (the wrapper) may read the image's copy of the suite, so a forger
+        # cannot tell this run's canaries by comparing with it.
+        f"RUN python3 -m compileall -q -l {OPT} && mkdir -p {RUN_DIR} && cp -a {SUITE} {RUN_SUITE}"
+        f" && cd /tmp && (python3 -m pytest -c {OPT}/pytest.ini --rootdir {RUN_SUITE}"
+        f" -p no:cacheprovider --collect-only -q {RUN_SUITE} >/dev/null 2>&1; true)"
+        f" && rm -rf {SUITE} && mv {RUN_SUITE} {SUITE} && chmod 700 {SUITE}",
         f'CMD ["python3", "-I", "-B", "{OPT}/takehome_wrapper.py"]',
     ]
     return "\n".join(lines) + "\n"

@@ -28,6 +28,7 @@ def _report(events: list[dict[str, Any]], **changes: Any) -> dict[str, Any]:
         "events": events,
         "bad_event_lines": 0,
         "events_overflow": False,
+        "canaries": [],
         "output": "",
         "output_bytes": 0,
     }

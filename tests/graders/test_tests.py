@@ -112,6 +112,7 @@ def report(
     bad_event_lines: int = 0,
     events_overflow: bool = False,
     output: str = "....F..\n",
+    canaries: list[str] | None = None,
 ) -> dict[str, Any]:
     """The wrapper's report dict, field for field."""
     return {
@@ -123,6 +124,7 @@ def report(
         "events": events,
         "bad_event_lines": bad_event_lines,
         "events_overflow": events_overflow,
+        "canaries": canaries or [],
         "output": output,
         "output_bytes": len(output.encode()),
     }
@@ -226,7 +228,9 @@ def test_setup_error_teardown_error_and_skip_statuses(kv_store: Challenge) -> No
     found = statuses(measurement)
     assert found[setup_error] is CaseStatus.ERROR
     assert found[teardown_error] is CaseStatus.ERROR
-    assert found[skipped] is CaseStatus.SKIPPED
+    assert found[skipped] is CaseStatus.FAILED  # a skip in the run is a failure
+    message = next(r.message for r in measurement.results if r.node_id == skipped)
+    assert message.startswith("skipped in this run, counted as failed: Skipped: not on")
     assert measurement.outcome is Outcome.TEST_FAILURES
     assert measurement.reason == "3 of 49 tests did not pass"
 
@@ -446,9 +450,9 @@ def test_report_without_collection_is_no_report(kv_store: Challenge) -> None:
 
 
 def test_no_marker_is_no_report(kv_store: Challenge) -> None:
-    measurement = evaluate(kv_store, run(b"Segmentation fault\n", exit_code=139))
+    measurement = evaluate(kv_store, run(b"Segmentation fault\n", exit_code=0))
     assert measurement.outcome is Outcome.NO_REPORT
-    assert measurement.reason == "the run printed no report (exit code 139)"
+    assert measurement.reason == "the run printed no report (exit code 0)"
     assert [r.node_id for r in measurement.results] == scored_ids(kv_store)
     assert set(statuses(measurement).values()) == {CaseStatus.NOT_RUN}
     assert measurement.pytest_version is None
@@ -465,7 +469,9 @@ def test_no_report_after_oom_kill_is_memory_limit(kv_store: Challenge) -> None:
 def test_no_report_after_host_timeout_is_timeout(kv_store: Challenge) -> None:
     measurement = evaluate(kv_store, run(b"partial", exit_code=None, host_timed_out=True))
     assert measurement.outcome is Outcome.TIMEOUT
-    assert measurement.reason == "the run was killed at the wall timeout"
+    assert measurement.reason == (
+        "the run was killed at the wall timeout; nothing it printed is scored"
+    )
 
 
 def test_report_over_the_cap_is_no_report(kv_store: Challenge) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +16,8 @@ from graders.registry import available
 from runner.intake.take_in import IntakeOptions
 from runner.intake.url_policy import UrlPolicy
 from runner.pipeline import GradeRequest, PipelineConfig, grade
-from runner.sandbox.run_images import HOST_GRACE, ensure_run_image
+from runner.sandbox.reaper import owner_label
+from runner.sandbox.run_images import HOST_GRACE, LABEL, ensure_run_image
 from tests.conftest import BASE_IMAGE, FIXTURES, RepoFactory, git
 
 pytestmark = [pytest.mark.docker, pytest.mark.usefixtures("no_leftovers")]
@@ -96,6 +99,18 @@ def _intake_options() -> IntakeOptions:
     return IntakeOptions(policy=UrlPolicy(allowed_hosts=[]))
 
 
+def _freeze_when_the_suite_runs(engine) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for container in engine.containers.list(
+            filters={"label": f"{LABEL}.owner={owner_label()}"}
+        ):
+            if "pytest_entry" in json.dumps(container.top()):
+                container.pause()
+                return
+        time.sleep(0.05)
+
+
 def test_a_wrapper_that_never_reports_is_killed_at_the_wall_timeout(engine, tmp_path):
     probe = FIXTURES / "challenges" / "probe"
     copy = tmp_path / "probe"
@@ -106,11 +121,14 @@ def test_a_wrapper_that_never_reports_is_killed_at_the_wall_timeout(engine, tmp_
     image = ensure_run_image(engine, challenge, BASE_IMAGE)
     tree = tmp_path / "stops-the-wrapper"
     tree.mkdir()
-    (tree / "probe_target.py").write_text(
-        "import os, signal, time\nos.kill(os.getppid(), signal.SIGSTOP)\ntime.sleep(1e9)\n"
-    )
+    # The tests can no longer stop the wrapper (another uid), so the host freezes the whole
+    # container once the suite runs: a wrapper that never reports, whatever the cause.
+    (tree / "probe_target.py").write_text("import time\ntime.sleep(1e9)\n")
     config = PipelineConfig(intake=_intake_options(), work_root=tmp_path, backoff=0.01)
+    freezer = threading.Thread(target=_freeze_when_the_suite_runs, args=(engine,), daemon=True)
+    freezer.start()
     card = _grade(tree, challenge, engine, image, config, tmp_path / "out")
+    freezer.join(timeout=5)
     assert card.outcome == "timeout"
     assert card.tests.score == 0
     assert card.provenance.timings["container"] >= 2 + HOST_GRACE - 1

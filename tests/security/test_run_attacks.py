@@ -217,7 +217,11 @@ def test_row_07_no_network_egress(hostile_repo, grade_with, kv_store, kv_image, 
 def test_row_08_reading_the_hidden_suite_is_flagged_and_never_reaches_the_candidate(
     hostile_repo, grade_with, kv_store, kv_image
 ):
-    attack = "print(open('/opt/takehome/suite/test_core.py').read())\n"
+    attack = (  # the image's copy is root's; this run's copy is readable, where config says
+        "import json\n"
+        "_suite = json.load(open('/opt/takehome/config.json'))['suite']\n"
+        "print(open(_suite + '/test_core.py').read())\n"
+    )
     card = grade_with(hostile_repo({"kvstore.py": _solution_with(attack)}), kv_store, kv_image)
     assert card.outcome == "passed"
     assert any(
@@ -316,19 +320,17 @@ def test_row_12_in_process_forgery_is_detected(
     assert any(flag.kind == "tamper" for flag in card.flags)
 
 
-@pytest.mark.parametrize(
-    ("name", "attack"),
-    [
-        ("exits-zero", "import os\nos._exit(0)\n"),
-        ("kills-the-wrapper", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"),
-    ],
-)
-def test_row_13_no_report_fails_closed(hostile_repo, grade_with, kv_store, kv_image, name, attack):
+def test_row_13_exiting_zero_at_import_fails_closed(hostile_repo, grade_with, kv_store, kv_image):
     card = grade_with(
-        hostile_repo({"kvstore.py": _solution_with(attack)}, name=name), kv_store, kv_image
+        hostile_repo({"kvstore.py": _solution_with("import os\nos._exit(0)\n")}),
+        kv_store,
+        kv_image,
     )
     assert card.outcome == "no_report"
     assert card.tests.score == 0
+
+
+# Killing or stopping the wrapper: tests/security/test_forgery_attacks.py (rows 13 and 26).
 
 
 def test_row_14_daemons_and_zombies_are_reaped(hostile_repo, grade_with, kv_store, kv_image):
@@ -398,11 +400,15 @@ def test_row_22_nothing_secret_in_the_container_environment(
     attack = (
         "import os, json\n"
         "print('ENV', json.dumps(dict(os.environ)))\n"
-        "print('PID1', open('/proc/1/environ', 'rb').read())\n"
+        "try:\n"
+        "    print('PID1', open('/proc/1/environ', 'rb').read())\n"
+        "except OSError as _e:\n"
+        "    print('PID1 DENIED', _e.errno)\n"
     )
     card = grade_with(hostile_repo({"kvstore.py": _solution_with(attack)}), kv_store, kv_image)
-    assert card.outcome == "passed"
+    assert card.outcome == "passed", card.reason
     assert "canary-8c1f" not in card.tests.output_excerpt
+    assert "PID1 DENIED 13" in card.tests.output_excerpt  # PID 1 is root's, not the tests'
     env = json.loads(re.search(r"ENV (\{.*?\})\n", card.tests.output_excerpt).group(1))
     assert set(env) <= {
         "PATH",

@@ -3,17 +3,28 @@
 It starts pytest as a child in its own session with a clean environment, keeps only a capped
 head and tail of everything the child prints, collects the plugin's events from a pipe, kills
 the child's whole process group at the deadline, and prints exactly one JSON report as the
-last line of its stdout. The candidate's code never runs in this process.
+last line of its stdout. The candidate's code never runs in this process, and the child runs
+under another uid with no capabilities (privileges.py), so it can neither signal this process
+nor open its descriptors. Before the handoff it copies the hidden suite (unreadable to the
+child in the image) to a root-owned tmpfs and plants this run's secret canaries in the copy
+(canaries.py); their node IDs travel only in the report. It exits 0 only after it printed
+the report: the host believes a report only from a wrapper that exited 0 in time.
 """
 
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, "/opt/takehome")
+
+import canaries
+import privileges
 
 CONFIG = "/opt/takehome/config.json"
 HANDOFF_FIFO = "/handoff/go"
@@ -115,9 +126,29 @@ def wait_for_submission():
         return fifo.read(16) == b"go\n"
 
 
+def prepare_suite(config):
+    """This run's copy of the suite, with its canaries: root-owned, readable by the child.
+
+    Copies keep their mtimes, so pytest's rewritten modules cached in the image for this
+    path stay valid for every file without a canary."""
+    suite = config["suite"]
+    shutil.copytree(config["image_suite"], suite, copy_function=shutil.copy2)
+    for base, _dirs, files in os.walk(suite):
+        os.chmod(base, 0o755)
+        for name in files:
+            os.chmod(os.path.join(base, name), 0o644)
+    try:
+        return canaries.plant(suite, config["tripwire"])
+    except Exception:  # a canary bug must not cost the candidate the run
+        return []  # nothing was written: the run goes on with the fixed tripwire alone
+
+
 def main():
     with open(CONFIG, encoding="utf-8") as handle:
         config = json.load(handle)
+    privileges.require_root()
+    privileges.clear_bounding_set()
+    planted = prepare_suite(config)
     if not wait_for_submission():
         return 3  # the host gave up on this container; there is nothing to run
     events_r, events_w = os.pipe()
@@ -139,7 +170,14 @@ def main():
         env=env,
         cwd="/tmp",
         start_new_session=True,
+        **privileges.child_credentials(),
     )
+    try:
+        privileges.drop_to_wrapper()  # before any thread: capset is per thread
+    except (OSError, privileges.PrivilegeError) as error:
+        _kill_group(child.pid)
+        sys.stderr.write(f"takehome wrapper: {error}\n")
+        return 4
     os.close(events_w)
     os.close(output_w)
     events, output = Events(events_r), OutputTail(output_r)
@@ -170,6 +208,7 @@ def main():
         "events": events.lines,
         "bad_event_lines": events.bad_lines,
         "events_overflow": events.overflow,
+        "canaries": planted,
         "output": output.text(),
         "output_bytes": output.total,
     }
