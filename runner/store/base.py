@@ -22,14 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from challenges.load import format_validation_error
 from reports.scorecard import Scorecard
+from runner.store.database import one_line, open_database
 from runner.store.models import (
     READ_ONLY,
     TABLES,
     AuditRow,
     Base,
     StoreError,
-    one_line,
-    open_database,
 )
 
 DEFAULT_LEASE = timedelta(hours=1)

@@ -1,9 +1,9 @@
-"""The persistent store's schema (SQLAlchemy typed ORM classes) and how a database is opened
-and brought up to it.
+"""The persistent store's schema: SQLAlchemy typed ORM classes (``runner.store.database``
+opens a database and brings it up to them).
 
 Kept apart from ``runner.store.runs``, which holds what the store does, so that the Alembic
 environment can import the metadata (for ``alembic revision --autogenerate``) and each module
-stays small. The schema itself is created by the migrations in ``runner/migrations``, never by
+stays small. The schema itself is created by the migrations in ``runner/store/migrations``, never by
 ``create_all``: a table added here needs a new migration, and a test compares the two.
 """
 
@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.util import CommandError
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -29,23 +25,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
     func,
-    text,
 )
-from sqlalchemy.engine import Connection, Dialect, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from challenges.base_error import TakehomeError
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 READ_ONLY = "takehome_read_only"
 """Execution option of the store's read-only sessions (a plain BEGIN on SQLite)."""
-_MIGRATION_LOCK = 7_301_954_226
-"""PostgreSQL advisory lock key: workers opening a new database at once migrate one by one."""
 
 
 class StoreError(TakehomeError):
@@ -235,81 +224,3 @@ class AuditRow(Base):
 
 TABLES: frozenset[str] = frozenset(Base.metadata.tables)
 """The store's tables by name (Alembic's own ``alembic_version`` is not one of them)."""
-
-
-def one_line(error: BaseException) -> str:
-    """The driver's message on one line (psycopg's span several)."""
-    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
-    return " ".join(str(cause).split()) or cause.__class__.__name__
-
-
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # The driver's own transaction handling would BEGIN only before the first write; we BEGIN
-    # ourselves (below), so that the reads and writes of one call share one transaction.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    for pragma in ("busy_timeout = 30000", "journal_mode = WAL", "foreign_keys = ON",
-                   "synchronous = NORMAL"):  # fmt: skip
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
-
-
-def _on_sqlite_begin(connection: Connection) -> None:
-    # IMMEDIATE takes the write lock up front: a deferred transaction that read, then writes
-    # after another writer committed, fails at once (SQLITE_BUSY_SNAPSHOT) instead of waiting.
-    # Reads keep a plain BEGIN: a WAL snapshot that never blocks writers.
-    read_only = connection.get_execution_options().get(READ_ONLY, False)
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
-
-
-def _engine(url: str) -> tuple[Engine, str]:
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise StoreError(f"{url!r}: not a database URL (sqlite:///FILE or "
-                         "postgresql://USER@HOST/DB)") from None  # fmt: skip
-    shown = parsed.render_as_string(hide_password=True)
-    backend = parsed.get_backend_name()
-    if backend not in {"sqlite", "postgresql"}:
-        raise StoreError(f"{shown}: unsupported database (sqlite:///FILE or postgresql://...)")
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")  # the driver takehome installs
-    options: dict[str, Any] = {}
-    if backend == "postgresql":
-        options = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}
-    try:
-        engine = create_engine(parsed, **options)
-    except (ArgumentError, NoSuchModuleError, ImportError) as error:
-        raise StoreError(f"{shown}: unsupported database URL: {one_line(error)}") from None
-    if backend == "sqlite":
-        event.listen(engine, "connect", _on_sqlite_connect)
-        event.listen(engine, "begin", _on_sqlite_begin)
-    return engine, shown
-
-
-def _upgrade(connection: Connection) -> None:
-    """``alembic upgrade head`` on this connection, in its transaction."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
-    command.upgrade(config, "head")
-
-
-def open_database(url: str) -> tuple[Engine, str]:
-    """An engine on ``url`` whose schema is up to date, and the URL to show (no password)."""
-    engine, shown = _engine(url)
-    try:
-        connection = engine.connect()
-    except DBAPIError as error:
-        engine.dispose()
-        raise StoreError(f"{shown}: cannot connect: {one_line(error)}") from None
-    try:
-        with connection, connection.begin():
-            _upgrade(connection)
-    except (DBAPIError, CommandError) as error:
-        engine.dispose()
-        raise StoreError(f"{shown}: cannot bring the schema up to date: "
-                         f"{one_line(error)}") from None  # fmt: skip
-    return engine, shown

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
-from runner.store.models import READ_ONLY, RunRow, RunStatus, one_line
+from runner.store.database import one_line
+from runner.store.models import READ_ONLY, RunRow, RunStatus
 from runner.store.runs import Store, StoreError
 
 

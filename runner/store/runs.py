@@ -5,7 +5,7 @@ Every public method is one transaction, so nothing is ever half-written: a run i
 in the same transaction that stores its scorecard, a decision in the same one that stores the
 finalized scorecard. Grading is exactly-once by the run's idempotency key, enforced by a
 unique constraint rather than by reading first, so it holds across threads, processes and
-machines. The schema belongs to the Alembic migrations in ``runner/migrations``, applied by
+machines. The schema belongs to the Alembic migrations in ``runner/store/migrations``, applied by
 ``Store.open``: a new file or database is ready to use, an old one is brought up to date.
 
 Semantics of ``start_run`` under concurrency: all callers with the same key get the same run

@@ -4,7 +4,7 @@
 ``config.attributes["connection"]`` so that the SQLite pragmas and the PostgreSQL advisory
 lock it took apply to the migration too, and so that it all happens in one transaction.
 Developers can still use the Alembic command line with a two-line ini file
-(``[alembic]`` / ``script_location = runner/migrations``) and ``-x url=...``, e.g. ``alembic
+(``[alembic]`` / ``script_location = runner/store/migrations``) and ``-x url=...``, e.g. ``alembic
 -c dev.ini -x url=sqlite:///t.db check`` or ``revision --autogenerate``; that path makes its
 own engine.
 """
