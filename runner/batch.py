@@ -32,11 +32,14 @@ def default_slots(challenge: Challenge) -> int:
 
 
 def _internal_error(
-    request: GradeRequest, image: RunImage, out_dir: Path, error: Exception, blind: bool
-) -> Graded:
-    """The record of a grading that crashed; as blind as the batch, like every scorecard."""
+    request: GradeRequest, image: RunImage, out_dir: Path, error: Exception,
+    config: PipelineConfig,
+) -> Graded:  # fmt: skip
+    """The record of a grading that crashed; as blind as the batch, like every scorecard, and
+    never in place of a scorecard that holds finished work."""
     reason = f"internal error while grading ({error.__class__.__name__}); not the candidate's fault"
-    return record_infra_error(request, image, out_dir, reason, blind)
+    return record_infra_error(request, image, out_dir, reason, config.blind,
+                              config.has_finished_work)  # fmt: skip
 
 
 def grade_batch(
@@ -55,7 +58,7 @@ def grade_batch(
             return grade(request, client, image, config, out_dir, pool)
         except Exception as error:  # one submission's bug must not sink the batch
             log.exception("grading %s failed", request.source)
-            return _internal_error(request, image, out_dir, error, config.blind)
+            return _internal_error(request, image, out_dir, error, config)
 
     if not requests:
         return []

@@ -29,6 +29,7 @@ from graders.static_scan import scan_tree
 from reports.scorecard import Flag, Measurements, SubmissionInfo
 from runner.errors import InfraError, RepoRejected
 from runner.intake.take_in import Chooser, Intake, IntakeOptions, new_work_dir, take_in
+from runner.placement import HasFinishedWork
 from runner.recording import Gathered, Graded, record
 from runner.sandbox.container import run_suite, start_container
 from runner.sandbox.engine import ENGINE_ERRORS, Engine, engine_version
@@ -49,6 +50,9 @@ class PipelineConfig:
     """Seconds before the first retry of an infra error; doubled each time."""
     blind: bool = False
     """Remove the candidate's identity from everything reviewers see."""
+    has_finished_work: HasFinishedWork | None = None
+    """Whether a scorecard already on disk was reviewed or decided in the store: a new grade
+    then goes beside it (``runner.placement``)."""
 
 
 @dataclass(frozen=True)
@@ -231,19 +235,22 @@ def grade(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit=gathered.commit)
-    return record(challenge, info, image, tests, gathered, _engine_version(client), out_dir)
+    return record(challenge, info, image, tests, gathered, _engine_version(client), out_dir,
+                  config.has_finished_work)  # fmt: skip
 
 
 def record_infra_error(
-    request: GradeRequest, image: RunImage, out_dir: Path, reason: str, blind: bool = False
-) -> Graded:
+    request: GradeRequest, image: RunImage, out_dir: Path, reason: str, blind: bool = False,
+    has_finished_work: HasFinishedWork | None = None,
+) -> Graded:  # fmt: skip
     """The record of a submission that could not be graded at all: no score, the reason."""
     sub_id = request.submission_id or submission_id(request.source)
     info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit="unknown")
     measurement = unrun_measurement(request.challenge, Outcome.INFRA_ERROR, reason)
     names = identity_tokens(request.source, [], None, request.candidate_names, request.ref)
     gathered = Gathered(identity=names if blind else None)
-    return record(request.challenge, info, image, measurement, gathered, "unknown", out_dir)
+    return record(request.challenge, info, image, measurement, gathered, "unknown", out_dir,
+                  has_finished_work)  # fmt: skip
 
 
 def _engine_version(client: Engine) -> str:

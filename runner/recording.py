@@ -14,6 +14,7 @@ from reports.blind import blind_id, redact
 from reports.render.pages import write_reports, write_text_atomically
 from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
+from runner.placement import HasFinishedWork, place
 from runner.provenance import host_tool_versions
 from runner.sandbox.run_images import RunImage
 
@@ -59,14 +60,17 @@ def _provenance(challenge: Challenge, image: RunImage, tests: SuiteMeasurement,
 def record(
     challenge: Challenge, info: SubmissionInfo, image: RunImage, tests: SuiteMeasurement,
     gathered: Gathered, engine: str, out_dir: Path,
+    has_finished_work: HasFinishedWork | None = None,
 ) -> Graded:  # fmt: skip
-    """Score, stamp provenance, blind if asked, and write the reports whole."""
+    """Score, stamp provenance, blind if asked, and write the reports whole: in the
+    submission's folder, or beside it when the scorecard there holds finished work."""
     provenance = _provenance(challenge, image, tests, gathered, engine)
     card = build_scorecard(challenge, info, tests, provenance, gathered.flags,
                            gathered.measurements)  # fmt: skip
     if gathered.identity is not None:
         card = _blind(card, info, gathered, out_dir)
-    return Graded(scorecard=card, reports=write_reports(card, out_dir / card.submission.id))
+    card, directory = place(card, out_dir, has_finished_work)
+    return Graded(scorecard=card, reports=write_reports(card, directory))
 
 
 def _tokens(info: SubmissionInfo, gathered: Gathered) -> list[str]:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from challenges.base_error import TakehomeError
 from challenges.load import Challenge, load_challenge
 from graders.registry import available
+from reports.scorecard import Scorecard
 from runner.intake.take_in import IntakeOptions
 from runner.intake.url_policy import UrlPolicy
 from runner.pipeline import PipelineConfig
+from runner.placement import HasFinishedWork
 from runner.sandbox.engine import Engine, connect
 from runner.sandbox.reaper import reap
 from runner.sandbox.run_images import RunImage, ensure_run_image
+from runner.store.runs import Store
 from takehome.settings import Settings
 
 
@@ -30,7 +34,24 @@ def pipeline_config(
         intake=IntakeOptions(policy=policy, allow_local=True, timeout=settings.fetch_timeout),
         work_root=settings.work_dir,
         blind=settings.blind if blind is None else blind,
+        has_finished_work=finished_work_in_store(settings),
     )
+
+
+def finished_work_in_store(settings: Settings) -> HasFinishedWork:
+    """Whether the store holds reviews or a decision of a scorecard already on disk. Asked only
+    when a grade would land where a scorecard is; a store that cannot be read counts as
+    holding work (the new grade then goes beside, and nothing is replaced)."""
+
+    def check(card: Scorecard) -> bool:
+        try:
+            with Store.open(settings.store_url) as store:
+                found = store.find_scorecard(card)
+                return found is not None and store.has_finished_work(found)
+        except TakehomeError:
+            return True
+
+    return check
 
 
 def engine_and_image(settings: Settings, loaded: Challenge) -> tuple[Engine, RunImage]:

@@ -39,6 +39,20 @@ class ReviewRecords(StoreBase):
                 f"{review.reviewer} has already rated scorecard {scorecard_id}"
             ) from None
 
+    def find_scorecard(self, card: Scorecard) -> int | None:
+        """The id of this very scorecard in the store (a report file whose card a worker or
+        an earlier review stored), or None. Matched on the whole card: a file regraded since
+        is another card."""
+        with self._transaction(write=False) as session:
+            return session.scalar(
+                select(ScorecardRow.id)
+                .join(RunRow, ScorecardRow.run_id == RunRow.id)
+                .where(RunRow.commit == card.provenance.commit,
+                       ScorecardRow.data == card.model_dump_json())
+                .order_by(ScorecardRow.id)
+                .limit(1)
+            )  # fmt: skip
+
     def reviews_of(self, scorecard_id: int) -> list[Review]:
         """Every review of the scorecard, in the order they were submitted."""
         with self._transaction(write=False) as session:

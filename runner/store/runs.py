@@ -203,9 +203,9 @@ class Store(PortalRecords, ReviewRecords):
         Reviews and decisions of report files go through this id, so the store holds every
         review whichever way the submission was graded. One grading is one run: its key is the
         grading itself (submission, commit, suite, when it was graded)."""
-        key = graded_file_key(card)
-        if (found := self.scorecard_id_for_key(key)) is not None:
+        if (found := self.find_scorecard(card)) is not None:
             return found
+        key = graded_file_key(card)
         submission = self.submission_for(
             card.challenge.id, card.submission.id, card.submission.source, card.submission.ref
         )
