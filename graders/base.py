@@ -31,6 +31,12 @@ class Outcome(StrEnum):
         """Infra errors and rejected repositories carry no score at all (never a zero)."""
         return self not in {Outcome.INFRA_ERROR, Outcome.REPO_REJECTED}
 
+    @property
+    def trusted(self) -> bool:
+        """Whether the run may earn points at all: a forged or missing report scores 0 on
+        every automatic row (fail closed), unlike the unscored outcomes above."""
+        return self.scored and self not in {Outcome.TAMPER_SUSPECTED, Outcome.NO_REPORT}
+
 
 class StrictModel(BaseModel):
     """Measurements are data we publish: unknown fields are errors."""
@@ -81,6 +87,16 @@ class Grader(Protocol):
     def measure(self, submission: Submission) -> BaseModel | None:
         """Measure without ever executing candidate code on the host (None: nothing to measure,
         such as the history of a plain directory)."""
+        ...
+
+
+class MeasuringGrader(Grader, Protocol):
+    """A grader that reads the exported tree (or its history) before the run, and whose
+    figures rubric thresholds read by name."""
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        """The names a rubric threshold may use (``challenges.rubric.METRICS`` must agree)."""
         ...
 
 

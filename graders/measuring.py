@@ -28,6 +28,7 @@ def time_window(submission: Submission) -> TimeWindow:
 
 class LintGrader:
     name = "lint"
+    metrics = frozenset({"findings", "errors", "per_kloc", "added_findings"})
 
     def measure(self, submission: Submission) -> LintMeasurement:
         select = submission.challenge.config.measure.lint_select
@@ -36,6 +37,7 @@ class LintGrader:
 
 class ComplexityGrader:
     name = "complexity"
+    metrics = frozenset({"mean_cc", "max_cc", "over_threshold", "min_mi", "mean_mi", "lloc"})
 
     def measure(self, submission: Submission) -> ComplexityMeasurement:
         threshold = submission.challenge.config.measure.complexity_threshold
@@ -44,6 +46,9 @@ class ComplexityGrader:
 
 class HistoryGrader:
     name = "history"
+    metrics = frozenset(
+        {"commits", "late_commits", "span_hours", "single_commit", "largest_commit_share"}
+    )
 
     def measure(self, submission: Submission) -> HistoryMeasurement | None:
         """None for a plain directory: there is no history to read."""

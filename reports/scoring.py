@@ -36,7 +36,6 @@ from reports.scorecard import (
     SuiteSummary,
 )
 
-UNTRUSTED = {Outcome.TAMPER_SUSPECTED, Outcome.NO_REPORT}
 MEASURED_BY_FILES = ("lint", "complexity")
 """Sources whose tools read the candidate's files, and may fail on one."""
 
@@ -47,7 +46,7 @@ def _words(outcome: Outcome) -> str:
 
 def _tests_withheld(outcome: Outcome, results: list[CaseResult]) -> str | None:
     """Why no test earns points whatever the results say, if so."""
-    if outcome in UNTRUSTED:
+    if outcome.scored and not outcome.trusted:
         return _words(outcome)
     if outcome is Outcome.CRASH and all(r.status is CaseStatus.NOT_RUN for r in results):
         return "crash before any test ran"
@@ -113,7 +112,7 @@ def _measured_row(
     score: float | None = 0.0
     if not outcome.scored:
         score, detail = None, f"{criterion.source} was not measured ({_words(outcome)})"
-    elif outcome in UNTRUSTED:
+    elif not outcome.trusted:
         detail = f"not counted: {_words(outcome)}"
     elif nothing is not None:
         detail = f"{nothing}: no points"

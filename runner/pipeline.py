@@ -24,7 +24,7 @@ from graders.base import Outcome, RunEvidence, Submission
 from graders.hidden_suite import SuiteGrader, SuiteMeasurement, unrun_measurement
 from graders.history.time_window import TimeWindow, choose_commit
 from graders.identity import identity_tokens
-from graders.registry import GRADERS
+from graders.registry import MEASURING
 from graders.static_scan import scan_tree
 from reports.scorecard import Flag, Measurements, SubmissionInfo
 from runner.errors import InfraError, RepoRejected
@@ -157,13 +157,14 @@ def _chooser(request: GradeRequest) -> Chooser | None:
 
 
 def _measure(submission: Submission) -> Measurements:
-    """Lint, complexity and history; a grader that fails is ours to fix, not the candidate's."""
+    """Every measuring grader's figures; a grader that fails is ours to fix, not the
+    candidate's."""
     measured = {}
-    for name in ("lint", "complexity", "history"):
+    for grader in MEASURING:
         try:
-            measured[name] = GRADERS[name].measure(submission)
+            measured[grader.name] = grader.measure(submission)
         except Exception as error:  # a grader bug or a tool crash: retryable, never charged
-            raise InfraError(f"the {name} grader failed: {error}") from error
+            raise InfraError(f"the {grader.name} grader failed: {error}") from error
     return Measurements.model_validate(measured)
 
 
