@@ -118,6 +118,11 @@ class Flag(_Model):
 class Provenance(_Model):
     commit: str = Field(description="Commit SHA (or content hash) graded.")
     image_id: str | None = Field(description="Docker image id the suite ran in.")
+    image_tag: str | None = Field(
+        default=None,
+        description="The run image's content tag (a hash of everything built into it): the "
+        "same on every engine, so it, not the id, says whether a grade can be reused.",
+    )
     suite_hash: str = Field(description="sha256 of the hidden suite.")
     rubric_version: str = Field(description="Rubric version.")
     challenge_version: str = Field(description="Challenge version.")

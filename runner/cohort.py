@@ -33,14 +33,16 @@ class CohortPlan:
 
 def _up_to_date(card: Scorecard, entry: RosterEntry, challenge: Challenge, image: RunImage,
                 head: str | None) -> bool:  # fmt: skip
-    """Reusable by the idempotency key; a blind card's source and ref were matched through
-    the staff-only identity file (its own say ``[candidate]``)."""
+    """Reusable by what makes the idempotency key (``runner.queue.claim.request_key``): the
+    submission, its head, the suite and the image by its content tag, never by its engine id
+    (another engine builds the same image under another id). A blind card's source and ref
+    were matched through the staff-only identity file (its own say ``[candidate]``)."""
     recorded = card.provenance
     return (
         card.outcome is not Outcome.INFRA_ERROR
         and (card.blind or (card.submission.source, card.submission.ref) == (entry.repo, entry.ref))
         and recorded.suite_hash == challenge.suite_hash
-        and recorded.image_id == image.id
+        and recorded.image_tag == image.tag
         and head is not None
         and recorded.head == head
     )

@@ -49,7 +49,8 @@ def _provenance(challenge: Challenge, image: RunImage, tests: SuiteMeasurement,
     if tests.python_version:
         tool_versions["python"] = tests.python_version
     return Provenance(
-        commit=gathered.commit, image_id=image.id, suite_hash=challenge.suite_hash,
+        commit=gathered.commit, image_id=image.id, image_tag=image.tag,
+        suite_hash=challenge.suite_hash,
         rubric_version=challenge.rubric.version, challenge_version=challenge.config.version,
         tool_versions=tool_versions, timings=gathered.timings,
         graded_at=datetime.now(UTC).replace(microsecond=0),
