@@ -9,10 +9,13 @@ Parametrized tests are counted once per function; their instances share its weig
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from challenges.errors import ChallengeError
+from challenges.errors import ChallengeError, Problems
+from challenges.files import SOURCE_CAP, read_bytes
 
 
 @dataclass(frozen=True)
@@ -91,20 +94,42 @@ def _case(
     return HiddenTest(node_id=node_id, name=function.name, markers=frozenset(markers))
 
 
+def _source_text(source: bytes) -> str:
+    """The file's text as Python reads it: a byte-order mark or an encoding declaration is
+    honoured, and a byte the encoding does not allow is an error even inside a comment
+    (``ast.parse`` of bytes would let that pass, importing the file would not)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    return source.decode(encoding)
+
+
+def _tests_of_file(path: Path, relative: str) -> list[HiddenTest]:
+    source = read_bytes(path, ChallengeError, SOURCE_CAP)
+    try:
+        return _tests_in(ast.parse(_source_text(source), filename=str(path)), relative)
+    except (SyntaxError, ValueError) as error:  # ValueError: not decodable, or NUL bytes
+        raise ChallengeError(f"{path}: the hidden test file does not parse: {error}") from None
+    except (RecursionError, MemoryError):
+        raise ChallengeError(
+            f"{path}: the hidden test file does not parse: an expression is nested too deeply "
+            "or is too long for the parser"
+        ) from None
+
+
 def inventory(suite_dir: Path) -> list[HiddenTest]:
-    """Every test function in ``test_*.py`` / ``*_test.py`` files below ``suite_dir``."""
+    """Every test function in ``test_*.py`` / ``*_test.py`` files below ``suite_dir``; a file
+    that cannot be read or parsed is a problem naming it, and every such file is listed."""
     cases: list[HiddenTest] = []
     files = sorted(
-        path
-        for pattern in ("test_*.py", "*_test.py")
-        for path in suite_dir.rglob(pattern)
-        if "__pycache__" not in path.parts
+        {
+            path
+            for pattern in ("test_*.py", "*_test.py")  # test_x_test.py matches both: once
+            for path in suite_dir.rglob(pattern)
+            if "__pycache__" not in path.parts
+        }
     )
+    problems = Problems()
     for path in files:
         relative = path.relative_to(suite_dir).as_posix()
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        except (SyntaxError, UnicodeDecodeError) as error:
-            raise ChallengeError(f"{path}: the hidden test file does not parse: {error}") from None
-        cases.extend(_tests_in(tree, relative))
+        cases.extend(problems.collect(_tests_of_file, path, relative) or [])
+    problems.raise_any()
     return cases

@@ -6,8 +6,9 @@ challenge authors write against (``takehome schema challenge``).
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -17,9 +18,18 @@ CHALLENGE_SCHEMA_VERSION = 1
 
 
 class Strict(BaseModel):
-    """Base for every file-format model: unknown keys are errors, never silently dropped."""
+    """Base for every file-format model: unknown keys are errors, never silently dropped, and
+    TOML's ``inf`` and ``nan`` are refused (a row worth ``inf`` points, or a bound of ``nan``
+    that every comparison fails, would load and then break the arithmetic of every report)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _one_line(value: str, what: str) -> str:
+    """Image settings become Dockerfile lines: a line break would start a new instruction."""
+    if not value.strip() or any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError(f"{what} must be one non-empty line without control characters")
+    return value
 
 
 class FeedbackPolicy(StrEnum):
@@ -40,6 +50,21 @@ class ImageSpec(Strict):
         description="Shell commands run as root on top of the base image (one RUN step each).",
     )
 
+    @field_validator("base")
+    @classmethod
+    def _base_one_line(cls, value: str | None) -> str | None:
+        return None if value is None else _one_line(value, "the base image")
+
+    @field_validator("setup")
+    @classmethod
+    def _steps_one_line(cls, value: list[str]) -> list[str]:
+        return [_one_line(step, "a setup step") for step in value]
+
+
+MIN_CPUS = 0.01
+MAX_RUN_SECONDS = 24 * 3600.0
+MIN_MEMORY = 6 * 1024**2
+
 
 class Limits(Strict):
     wall_timeout: Duration = Field(
@@ -47,9 +72,28 @@ class Limits(Strict):
     )
     test_timeout: Duration = Field(description='Per-test timeout, e.g. "5s".')
     memory: Size = Field(description='Memory (and memory+swap) limit, e.g. "256m".')
-    cpus: float = Field(gt=0, le=64, description="CPU quota in cores, e.g. 1.0.")
+    cpus: float = Field(
+        ge=MIN_CPUS,
+        le=64,
+        description="CPU quota in cores, e.g. 1.0 (at least 0.01: the engine's smallest quota; "
+        "a smaller one rounds to no limit at all).",
+    )
     pids: int = Field(ge=16, le=4096, description="Maximum number of processes and threads.")
     tmpfs: Size = Field(default="64m", description="Size of the writable /tmp inside the run.")
+
+    @field_validator("wall_timeout", "test_timeout")
+    @classmethod
+    def _at_most_a_day(cls, value: str) -> str:
+        if parse_duration(value) > MAX_RUN_SECONDS:
+            raise ValueError(f"{value!r} is longer than a run may take (at most 24h)")
+        return value
+
+    @field_validator("memory")
+    @classmethod
+    def _engine_minimum(cls, value: str) -> str:
+        if parse_size(value) < MIN_MEMORY:
+            raise ValueError(f"{value!r} is below the container engine's minimum of 6m")
+        return value
 
     @property
     def wall_seconds(self) -> float:
@@ -81,6 +125,15 @@ class SuiteSpec(Strict):
         description="Directories of the submission put on sys.path for the hidden suite.",
     )
 
+    @field_validator("dir")
+    @classmethod
+    def _inside_the_challenge(cls, value: str) -> str:
+        if not value.strip() or "\0" in value:
+            raise ValueError("must name a directory of the challenge")
+        if value.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", value):
+            raise ValueError(f"{value!r} must be a path inside the challenge directory")
+        return value
+
     @field_validator("python_path")
     @classmethod
     def _relative_paths(cls, value: list[str]) -> list[str]:
@@ -91,16 +144,26 @@ class SuiteSpec(Strict):
 
 
 DEFAULT_LINT_RULES = ["E", "F", "W", "B", "SIM", "UP", "C4", "RET", "PIE"]
+LINT_SELECTOR = r"^(ALL|[A-Z]{1,12}[0-9]{0,6})$"
+"""The shape of a ruff rule selector; whether ruff knows it is checked when a challenge loads."""
+HOST = re.compile(
+    r"(?=.{1,253}\Z)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+",
+    re.IGNORECASE | re.ASCII,
+)
 
 
 class MeasureSpec(Strict):
-    lint_select: list[str] = Field(
+    lint_select: list[Annotated[str, Field(pattern=LINT_SELECTOR)]] = Field(
         default_factory=lambda: list(DEFAULT_LINT_RULES),
+        min_length=1,
         description="ruff rule codes or prefixes the lint grader checks (the grader's own set; "
         "the candidate's configuration is never read).",
     )
     complexity_threshold: int = Field(
-        default=10, ge=1, description="Cyclomatic complexity above which a function is a hotspot."
+        default=10,
+        ge=1,
+        le=1000,
+        description="Cyclomatic complexity above which a function is a hotspot.",
     )
     late_policy: Literal["last_in_window", "head"] = Field(
         default="last_in_window",
@@ -117,7 +180,9 @@ class ChallengeConfig(Strict):
     time_window: Duration = Field(description='Time a candidate has, e.g. "4h".')
     feedback: FeedbackPolicy = Field(description="What a candidate sees of their result.")
     allowed_hosts: list[str] = Field(
-        default_factory=list, description="Hosts candidates may submit https repository URLs from."
+        default_factory=list,
+        description="Hosts candidates may submit https repository URLs from, each by its full "
+        "name (no wildcards, schemes, ports or paths).",
     )
     network: bool = Field(
         default=False,
@@ -130,3 +195,16 @@ class ChallengeConfig(Strict):
         default_factory=MeasureSpec, description="How lint, complexity and history are measured."
     )
     tests: SuiteSpec = Field(description="The hidden suite.")
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, value: list[str]) -> list[str]:
+        for host in value:
+            if "*" in host or "?" in host:
+                raise ValueError(f"{host[:60]!r} is a wildcard: list each allowed host by name")
+            if not HOST.fullmatch(host):
+                raise ValueError(
+                    f"{host[:60]!r} is not a host name such as github.com "
+                    "(no scheme, port, path or wildcard)"
+                )
+        return value

@@ -24,6 +24,9 @@ METRICS: dict[str, frozenset[str]] = {
 }
 """What each measuring grader reports, by the names thresholds use."""
 MAX_LEVEL = 4
+MAX_POINTS = 1_000_000.0
+"""Largest points or weight of one row or item: more is a typo, and sums of such rows lose
+the precision the scorecard's totals are checked with."""
 
 
 class Threshold(Strict):
@@ -69,7 +72,7 @@ class AutoCriterion(Strict):
     kind: Literal["auto"] = Field(description="Scored from measurements.")
     title: str = Field(min_length=1, description="Row title.")
     source: Source = Field(description="Grader that feeds this row.")
-    points: float = Field(gt=0, description="Points this row is worth.")
+    points: float = Field(gt=0, le=MAX_POINTS, description="Points this row is worth.")
     select: CaseSelector | None = Field(
         default=None, description="For source=tests: the test group of this row."
     )
@@ -88,8 +91,8 @@ class AutoCriterion(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> AutoCriterion:
         for name, weight in self.weights.items():
-            if weight <= 0:
-                raise ValueError(f"weight of {name!r} must be positive")
+            if not 0 < weight <= MAX_POINTS:
+                raise ValueError(f"weight of {name!r} must be positive and at most {MAX_POINTS:g}")
         if self.source == "tests":
             if self.metric is not None or self.thresholds:
                 raise ValueError("a tests row is scored by its tests: no metric or thresholds")
@@ -130,7 +133,7 @@ class Level(Strict):
 class ChecklistItem(Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$", description="Item identifier.")
     text: str = Field(min_length=1, description='What earns the points, e.g. "explains why...".')
-    points: float = Field(gt=0, description="Points for this item.")
+    points: float = Field(gt=0, le=MAX_POINTS, description="Points for this item.")
 
 
 class HumanCriterion(Strict):
@@ -138,7 +141,7 @@ class HumanCriterion(Strict):
     kind: Literal["human"] = Field(description="Rated by reviewers.")
     title: str = Field(min_length=1, description="Row title.")
     question: str = Field(min_length=1, description="The question the reviewer answers.")
-    points: float = Field(gt=0, description="Points this row is worth.")
+    points: float = Field(gt=0, le=MAX_POINTS, description="Points this row is worth.")
     levels: list[Level] = Field(default_factory=list, description="Levels 1-4 with anchors.")
     items: list[ChecklistItem] = Field(
         default_factory=list, description="Checklist items (instead of levels)."
@@ -167,7 +170,7 @@ Criterion = Annotated[AutoCriterion | HumanCriterion, Field(discriminator="kind"
 class Rubric(Strict):
     schema_version: Literal[1] = Field(description="Version of this file format.")
     version: str = Field(min_length=1, description="Rubric version, recorded on every scorecard.")
-    total_points: float = Field(gt=0, description="Sum of all rows' points.")
+    total_points: float = Field(gt=0, le=MAX_POINTS, description="Sum of all rows' points.")
     criteria: list[Criterion] = Field(min_length=1, description="The rows, in report order.")
 
     @model_validator(mode="after")

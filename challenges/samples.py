@@ -13,8 +13,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from challenges.load import Challenge, load_toml_model
+from challenges.errors import Problems
+from challenges.files import is_directory
+from challenges.load import Challenge
 from challenges.model import Strict
+from challenges.toml_files import load_toml_model
 
 OutcomeName = Literal[
     "passed", "test_failures", "timeout", "memory_limit", "crash", "no_report", "tamper_suspected"
@@ -68,9 +71,20 @@ def samples(challenge: Challenge) -> list[Sample]:
             ),
         ),
     ]
-    samples_dir = challenge.root / "samples"
-    if samples_dir.is_dir():
-        for path in sorted(p for p in samples_dir.iterdir() if p.is_dir()):
-            expected = load_toml_model(path / "expected.toml", SampleExpectation)
+    found.extend(declared_samples(challenge.root))
+    return [sample for sample in found if is_directory(sample.path)]
+
+
+def declared_samples(root: Path) -> list[Sample]:
+    """Every ``samples/<name>/`` with its ``expected.toml``; all problems in one error."""
+    samples_dir = root / "samples"
+    if not is_directory(samples_dir):
+        return []
+    found: list[Sample] = []
+    problems = Problems()
+    for path in sorted(p for p in samples_dir.iterdir() if is_directory(p)):
+        expected = problems.collect(load_toml_model, path / "expected.toml", SampleExpectation)
+        if expected is not None:
             found.append(Sample(path.name, path, expected))
-    return [sample for sample in found if sample.path.is_dir()]
+    problems.raise_any()
+    return found

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from challenges.validate import validate_challenge
+from graders.registry import available
 from reports.render.exports import cohort_csv, gradescope_results
 from reports.render.pages import write_text_atomically
 from reports.scorecard import load_scorecard
@@ -22,8 +24,9 @@ from takehome.settings import load_settings
 @click.command("validate")
 @click.argument("challenge_ref", metavar="SLUG_OR_DIR")
 def validate_command(challenge_ref: str) -> None:
-    """Load a challenge and check its files, rubric and hidden suite; print what was found."""
-    challenge = wiring.challenge(challenge_ref)
+    """Load a challenge and check its files, rubric, hidden suite, spec, starter, solution and
+    samples; list every problem, or print what was found."""
+    challenge = validate_challenge(challenge_ref, available())
     groups = ", ".join(f"{gid} ({len(cases)})" for gid, cases in challenge.groups.items())
     click.echo(
         f"{challenge.config.id} {challenge.config.version}: ok — {len(challenge.tests)} tests "

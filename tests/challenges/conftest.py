@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,20 @@ def replace_in() -> Edit:
         path.write_text(text.replace(old, new), encoding="utf-8")
 
     return replace
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail, instead of blocking the suite, when a read waits on a FIFO (SIGALRM ends the
+    blocking open(2) and the handler's exception ends the test)."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("the read blocked")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(5)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -178,7 +178,9 @@ def test_many_problems_are_summarised_on_one_line(kv_copy: Path, replace_in: Edi
         replace_in(path, "pids = 64\n", f"pids = 64\n{key} = 1\n")
     message = _error(kv_copy)
     assert "\n" not in message
-    assert "(and 2 more)" in message
+    assert message.startswith("5 problems: ")
+    for key in ("a", "b", "c", "d", "e"):  # every problem listed, not the first three
+        assert f"challenge.toml: limits.{key}: Extra inputs are not permitted" in message
 
 
 # ------------------------------------------------------------------ broken rubric.toml
@@ -204,11 +206,16 @@ def test_source_that_is_not_installed_is_an_error(kv_copy: Path, replace_in: Edi
         'title = "T"\nsource = "lint"\npoints = 10\nmetric = "per_kloc"\n'
         "thresholds = [{ level = 4, max = 5 }]",
     )
-    message = _error(kv_copy, {"tests"})
-    assert message == (
+    with pytest.raises(ChallengeError) as caught:
+        load_challenge(kv_copy, {"tests"})
+    problems = caught.value.problems
+    assert problems[0] == (
         f"{rubric.resolve()}: criteria.concurrency: grader 'lint' is not available "
         "(available: tests)"
     )
+    # every row naming a missing grader is listed, each with its own field
+    assert f"{rubric.resolve()}: criteria.lint: grader 'lint' is not available" in str(caught.value)
+    assert sum("is not available (available: tests)" in problem for problem in problems) == 7
 
 
 def test_evidence_that_is_not_installed_is_an_error(kv_copy: Path, replace_in: Edit) -> None:

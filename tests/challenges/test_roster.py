@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,5 +65,78 @@ def test_bad_rosters_say_where_and_what(tmp_path, name, text, message):
 
 
 def test_a_missing_roster(tmp_path):
-    with pytest.raises(RosterError, match="cannot be read"):
+    with pytest.raises(RosterError, match=r"nope\.csv: file not found"):
         load_roster(tmp_path / "nope.csv")
+
+
+# ------------------------------------------------------------------ issue 11: never a crash
+
+
+def _raw(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("latin.csv", b"alias,repo\nan\xe9,x\n", "line 2: is not UTF-8 text (byte 0xe9)"),
+        ("latin.yaml", b"- {alias: an\xe9, repo: x}\n", "line 1: is not UTF-8 text (byte 0xe9)"),
+        ("big.csv", b"alias,repo\nana," + b"x" * 140_000 + b"\n", "line 2: not valid CSV: field"),
+        ("deep.yaml", b"[" * 5000 + b"]" * 5000, "not valid YAML: nested too deeply"),
+        ("extra.csv", b"alias,repo\nana,x,y\n", "line 2: 3 fields, but the header has 2"),
+        ("twice.csv", b"alias,repo,alias\nana,x,y\n", "the header names alias twice"),
+        ("feb30.yaml", b"- {alias: ana, repo: x, deadline: 2026-02-30}\n", "not valid YAML"),
+        ("late.csv", b"alias,repo,deadline\nana,x,9999-12-31T23:59:59-14:00\n",
+         "line 2: deadline: must be between 1970 and 3000"),
+        ("early.csv", b"alias,repo,invited_at\nana,x,0001-01-01T00:00:00+14:00\n",
+         "line 2: invited_at: must be between 1970 and 3000"),
+        ("early.yaml", b"- {alias: ana, repo: x, invited_at: 0001-01-01}\n",
+         "entry 1: invited_at: must be between 1970 and 3000"),
+    ],
+)  # fmt: skip
+def test_rosters_that_crashed_are_one_clear_error(tmp_path, name, data, message):
+    path = _raw(tmp_path, name, data)
+    with pytest.raises(RosterError) as raised:
+        load_roster(path)
+    assert str(raised.value).startswith(f"{path}: ")
+    assert message in str(raised.value)
+
+
+def test_excel_csv_with_a_byte_order_mark_is_accepted(tmp_path):
+    path = _raw(tmp_path, "excel.csv", b"\xef\xbb\xbfalias,repo\r\nana,x\r\n")
+    assert [entry.alias for entry in load_roster(path)] == ["ana"]
+
+
+def test_yaml_times_without_a_zone_are_utc_like_csv_ones(tmp_path):
+    path = _write(
+        tmp_path, "c.yaml", "- {alias: ana, repo: x, invited_at: 2026-11-20 10:00:00}\n"
+        "- {alias: ben, repo: y, deadline: 2026-11-21}\n",
+    )  # fmt: skip
+    ana, ben = load_roster(path)
+    assert ana.invited_at == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    assert ben.deadline == datetime(2026, 11, 21, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("make", ["directory", "fifo", "dangling"])
+def test_a_roster_that_is_not_a_regular_file(tmp_path, make, no_hang):
+    path = tmp_path / "cohort.csv"
+    if make == "directory":
+        path.mkdir()
+    elif make == "fifo":
+        os.mkfifo(path)  # refused on sight: reading it would block forever
+    else:
+        path.symlink_to(tmp_path / "gone.csv")
+    with pytest.raises(RosterError) as raised:
+        load_roster(path)
+    assert str(raised.value).startswith(f"{path}: is ")
+
+
+def test_every_bad_line_is_listed(tmp_path):
+    path = _write(tmp_path, "a.csv", "alias,repo\nana bob,x\nok,y\n-x,z\n")
+    with pytest.raises(RosterError) as raised:
+        load_roster(path)
+    message = str(raised.value)
+    assert message.startswith(f"2 problems: {path}: line 2: alias: ")
+    assert f"{path}: line 4: alias: " in message
