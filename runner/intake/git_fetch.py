@@ -12,6 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from graders.text import clean
 from runner.errors import RepoRejected
 
 POLL_SECONDS = 0.1
@@ -35,8 +36,10 @@ def _size(directory: Path) -> int:
 
 
 def _reason(stderr: str, returncode: int) -> str:
-    """git's own words, on one line: its ``fatal:`` line and the detail after it."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    """git's own words, on one line: its ``fatal:`` line and the detail after it, cleaned of
+    control characters (a remote's messages and ref names are the candidate's text)."""
+    lines = [clean(line, 300).strip() for line in stderr.splitlines() if line.strip()]
+    lines = [line for line in lines if line]
     fatal = [line for line in lines if line.startswith("fatal:")]
     reason = (fatal or lines or [f"git exited with {returncode}"])[0]
     reason = reason.removeprefix("fatal: ").rstrip(":")
@@ -57,7 +60,8 @@ def run_git(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
-        text=True,
+        encoding="utf-8",
+        errors="replace",  # a candidate's file or ref names need not be UTF-8
         start_new_session=True,
     ) as process:
         problem = None

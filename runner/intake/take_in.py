@@ -3,6 +3,9 @@
 git runs with an empty configuration of ours, never the candidate's: the commit is fetched
 into a fresh repository (so a candidate's ``.git/config`` filters, hooks and ``fsmonitor``
 never run) and exported with ``git archive``; submodules and LFS objects are never fetched.
+
+A local directory is a repository only when ``runner.intake.local_repo`` says so: a ``.git``
+file or link is never followed, the directory is graded as plain files.
 """
 
 from __future__ import annotations
@@ -10,16 +13,23 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graders.text import first_line
 from runner.errors import RepoRejected
 from runner.intake.git_fetch import fetch_commit, remote_head
-from runner.intake.safe_export import Caps, copy_directory, extract_tar, tree_hash
+from runner.intake.local_repo import POINTER_FLAG, refuse_borrowed, repository_kind
+from runner.intake.safe_export import Caps, ExportStats, copy_directory, extract_tar, tree_hash
+from runner.intake.tree_walk import Deadline, shown
 from runner.intake.url_policy import UrlPolicy, check_url
+
+NAMED = 5
+"""Entries named one by one in a flag; the rest are only counted."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,59 @@ def _looks_like_url(source: str) -> bool:
     return "://" in source or "::" in source or source.startswith("git@")
 
 
+def _export_flags(stats: ExportStats) -> list[str]:
+    flags = [f"symlink leaving the tree was not exported: {shown(n)}" for n in stats.dropped_links]
+    if stats.dropped_names:
+        named = ", ".join(stats.dropped_names[:NAMED])
+        more = (
+            f" and {len(stats.dropped_names) - NAMED} more"
+            if len(stats.dropped_names) > NAMED
+            else ""
+        )
+        flags.append(
+            f"{len(stats.dropped_names)} entries whose names hold control characters were "
+            f"not exported: {named}{more}"
+        )
+    return flags
+
+
+def _archive(
+    scratch: Path, commit: str, tree: Path, env: dict[str, str], caps: Caps,
+    deadline: Deadline, shown_source: str,
+) -> ExportStats:  # fmt: skip
+    """``git archive`` of ``commit`` extracted under ``tree``; a tree git refuses to archive
+    (a ``..`` entry, an empty name) or an unreadable stream is a rejected repository."""
+    command = ["git", "--git-dir", str(scratch), "-c", "core.attributesFile=/dev/null",
+               "archive", "--format=tar", commit]  # fmt: skip
+    unreadable: tarfile.TarError | None = None
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, env=env)
+        assert process.stdout is not None
+        try:
+            stats = extract_tar(process.stdout, tree, caps, deadline)
+            while process.stdout.read(65536):  # tar's trailing padding: else git dies of SIGPIPE
+                pass
+        except tarfile.TarError as error:
+            unreadable, stats = error, ExportStats()
+        finally:
+            process.stdout.close()
+            try:
+                returncode = process.wait(timeout=max(deadline.at - time.monotonic(), 1.0))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                deadline.check()
+                raise RepoRejected(f"git archive of {commit} did not finish") from None
+        errors.seek(0)
+        said = first_line(errors.read(64 * 1024).decode("utf-8", "replace"), 300)
+    if returncode != 0:
+        reason = said.removeprefix("fatal: ").removeprefix("error: ") or f"exit {returncode}"
+        raise RepoRejected(f"{shown_source}: git refuses to archive commit {commit}: {reason}")
+    if unreadable is not None:
+        raise RepoRejected(f"{shown_source}: the archive of commit {commit} is unreadable")
+    return stats
+
+
 def _fetch_and_export(
     location: str,
     ref: str | None,
@@ -78,6 +141,7 @@ def _fetch_and_export(
     protocols: str,
     shown: str,
     choose: Chooser | None,
+    deadline: Deadline,
 ) -> tuple[str, str, list[str]]:
     """(head fetched, commit exported, notes and flags)."""
     scratch = work / "git"
@@ -94,34 +158,8 @@ def _fetch_and_export(
     head, notes = commit, list[str]()
     if choose is not None:
         commit, notes = choose(scratch, head)
-    tree = work / "tree"
-    tree.mkdir()
-    process = subprocess.Popen(
-        [
-            "git",
-            "--git-dir",
-            str(scratch),
-            "-c",
-            "core.attributesFile=/dev/null",
-            "archive",
-            "--format=tar",
-            commit,
-        ],
-        stdout=subprocess.PIPE,
-        env=env,
-    )
-    assert process.stdout is not None
-    try:
-        stats = extract_tar(process.stdout, tree, options.caps)
-        while process.stdout.read(65536):  # tar's trailing padding: else git dies of SIGPIPE
-            pass
-    finally:
-        process.stdout.close()
-        returncode = process.wait(timeout=options.timeout)
-    if returncode != 0:
-        raise RepoRejected(f"{shown}: git archive of {commit} failed (exit {returncode})")
-    flags = [f"symlink leaving the tree was not exported: {name}" for name in stats.dropped_links]
-    return head, commit, notes + flags
+    stats = _archive(scratch, commit, work / "tree", env, options.caps, deadline, shown)
+    return head, commit, notes + _export_flags(stats)
 
 
 def take_in(
@@ -132,11 +170,14 @@ def take_in(
     ``choose`` may pick another commit of the fetched history to grade (the time window).
     """
     started = time.monotonic()
+    deadline = Deadline.starting_now(options.timeout)
     git_dir: Path | None = work / "git"
     if _looks_like_url(source):
         url = check_url(source, options.policy)
         protocols = "https:http:git"
-        head, commit, flags = _fetch_and_export(url, ref, work, options, protocols, source, choose)
+        head, commit, flags = _fetch_and_export(
+            url, ref, work, options, protocols, source, choose, deadline
+        )
     else:
         if not options.allow_local:
             raise RepoRejected(f"{source}: local paths are accepted from staff only")
@@ -144,20 +185,24 @@ def take_in(
         if not path.is_dir():
             raise RepoRejected(f"{source}: no such directory")
         path = path.resolve()
-        if (path / ".git").exists() or path.suffix == ".git":
+        kind = repository_kind(path)
+        if kind == "repository":
+            refuse_borrowed(path, source)
             head, commit, flags = _fetch_and_export(
-                str(path), ref, work, options, "file", source, choose
+                str(path), ref, work, options, "file", source, choose, deadline
             )
         else:
+            pointer = [POINTER_FLAG] if kind == "pointer" else []
             if ref is not None:
+                detail = " (its .git is a file or a link, never followed)" if pointer else ""
                 raise RepoRejected(
-                    f"{source}: --ref needs a git repository, this is a plain directory"
+                    f"{source}: --ref needs a git repository, this is a plain directory{detail}"
                 )
             git_dir = None
             tree = work / "tree"
-            stats = copy_directory(path, tree, options.caps)
+            stats = copy_directory(path, tree, options.caps, deadline)
             commit = head = tree_hash(tree)
-            flags = [f"symlink leaving the tree was not exported: {n}" for n in stats.dropped_links]
+            flags = pointer + _export_flags(stats)
     return Intake(
         tree=work / "tree",
         commit=commit,
@@ -182,10 +227,16 @@ def peek_head(source: str, ref: str | None, work: Path, options: IntakeOptions) 
         path = Path(source).expanduser()
         if not path.is_dir() or not options.allow_local:
             return None
-        if not ((path / ".git").exists() or path.suffix == ".git"):
-            copy_directory(path.resolve(), work / "peek", options.caps)
+        path = path.resolve()
+        if repository_kind(path) != "repository":
+            try:
+                copy_directory(
+                    path, work / "peek", options.caps, Deadline.starting_now(options.timeout)
+                )
+            except RepoRejected:
+                return None
             return tree_hash(work / "peek")
-        location, protocols = str(path.resolve()), "file"
+        location, protocols = str(path), "file"
     home = work / "peek-home"
     home.mkdir(parents=True, exist_ok=True)
     try:

@@ -11,6 +11,7 @@ import pytest
 
 from runner.errors import RepoRejected
 from runner.intake.safe_export import Caps, copy_directory, extract_tar, tree_hash
+from tests.hostile_trees import deep_directory, remove_tree
 
 SECRET = "host-secret-3f9a1c"
 
@@ -416,3 +417,67 @@ def test_tree_hash_does_not_read_through_links(tmp_path, host_secret):
     before = tree_hash(root)
     host_secret.write_text("changed")
     assert tree_hash(root) == before
+
+
+# --- hostile shapes (SECURITY.md row 31) ---------------------------------------------------------
+
+
+def test_tar_members_that_are_not_utf8_are_rejected(dest):
+    name = os.fsdecode(b"bad-\xff.py")
+    with pytest.raises(RepoRejected, match="not valid UTF-8: bad-"):
+        extract_tar(tar_stream((name, "file", "x")), dest, Caps())
+
+
+def test_tar_members_deeper_than_the_cap_are_rejected_before_writing(dest):
+    deep = "/".join(["d"] * 1_500) + "/f.py"
+    with pytest.raises(RepoRejected, match="deeper than 100 directories"):
+        extract_tar(tar_stream(("ok.py", "file", "x"), (deep, "file", "x")), dest, Caps())
+    assert everything(dest) == {"ok.py"}
+
+
+def test_tar_members_with_control_characters_or_git_are_left_out(dest):
+    stats = extract_tar(
+        tar_stream(
+            ("app.py", "file", "x"),
+            ("evil\x1b[2J.py", "file", "x"),
+            ("dir\x07/", "dir", None),
+            ("dir\x07/inner.py", "file", "x"),
+            (".git/config", "file", "[core]\n"),
+            ("sub/.git", "file", "gitdir: /etc\n"),
+        ),
+        dest,
+        Caps(),
+    )
+    assert everything(dest) == {"app.py"}
+    assert len(stats.dropped_names) == 3
+    for name in stats.dropped_names:
+        assert name.isprintable(), repr(name)
+
+
+def test_copy_counts_directories_against_the_file_cap(tmp_path, dest):
+    root = tmp_path / "dirs"
+    for number in range(5):
+        (root / f"e{number}").mkdir(parents=True)
+    with pytest.raises(RepoRejected, match="more than 3 files"):
+        copy_directory(root, dest, Caps(max_files=3))
+
+
+def test_copy_walks_a_1500_deep_tree_without_recursing(tmp_path, dest):
+    root = deep_directory(tmp_path / "deep")
+    try:
+        with pytest.raises(RepoRejected, match="deeper than 100 directories"):
+            copy_directory(root, dest, Caps())
+    finally:
+        remove_tree(root)
+        remove_tree(dest)
+
+
+def test_copy_leaves_out_names_with_control_characters(tmp_path, dest):
+    root = tmp_path / "names"
+    (root / "bad\x1b[31m").mkdir(parents=True)
+    (root / "bad\x1b[31m" / "inner.py").write_text("x")
+    (root / "app.py").write_text("x")
+    (root / "tab\there.py").write_text("x")
+    stats = copy_directory(root, dest, Caps())
+    assert everything(dest) == {"app.py"}
+    assert sorted(stats.dropped_names) == ["bad", "tab?here.py"]

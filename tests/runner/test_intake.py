@@ -19,10 +19,21 @@ from pathlib import Path
 import pytest
 
 from runner.errors import RepoRejected
+from runner.intake.local_repo import POINTER_FLAG
 from runner.intake.safe_export import Caps
-from runner.intake.take_in import Intake, IntakeOptions, new_work_dir, take_in
+from runner.intake.take_in import Intake, IntakeOptions, new_work_dir, peek_head, take_in
 from runner.intake.url_policy import UrlPolicy
 from tests.conftest import RepoFactory, git
+from tests.hostile_trees import (
+    CONTROL_NAME,
+    DEPTH,
+    commit_index_entry,
+    commit_raw_tree,
+    deep_directory,
+    dotdot_tree,
+    invalid_utf8_file,
+    remove_tree,
+)
 
 SECRET = "host-secret-77d2e0"
 
@@ -580,3 +591,124 @@ def test_a_huge_repository_is_cut_off_while_it_is_fetched(git_daemon, make_repo,
     message = rejected(git_daemon.url("huge"), work, trusted_hosts=git_daemon.trusted, caps=caps)
     assert message == f"{git_daemon.url('huge')}: the repository is larger than 4 MB"
     assert sum(f.stat().st_size for f in work.rglob("*") if f.is_file()) < 64 * 1024 * 1024
+
+
+# --- .git pointers and hostile tree shapes (SECURITY.md rows 29 and 31) -----------------------
+
+
+@pytest.fixture
+def alice(make_repo: RepoFactory) -> Path:
+    """Another candidate's repository (or the host checkout) that a pointer could aim at."""
+    return make_repo({"app.py": "print('alice')\n", "alice.txt": SECRET}, name="alice")
+
+
+@pytest.mark.parametrize("pointer", ["gitdir file", "relative gitdir file", "symlink"])
+def test_a_git_pointer_is_never_followed_and_the_directory_is_graded_plain(
+    tmp_path, alice, work, pointer
+):
+    bob = plain(tmp_path / "bob", {"app.py": "print('bob')\n"})
+    if pointer == "gitdir file":
+        (bob / ".git").write_text(f"gitdir: {alice / '.git'}\n")
+    elif pointer == "relative gitdir file":
+        (bob / ".git").write_text("gitdir: ../alice/.git\n")
+    else:
+        os.symlink(alice / ".git", bob / ".git")
+    intake = take(bob, work)
+    assert intake.commit.startswith("sha256:"), "graded as a plain directory"
+    assert intake.git_dir is None
+    assert intake.commit != git(alice, "rev-parse", "HEAD")
+    assert files_in(intake.tree) == {"app.py": "print('bob')\n"}
+    assert intake.flags == [POINTER_FLAG]
+    assert "--ref needs a git repository" in rejected(bob, new_work_dir(tmp_path), "main")
+
+
+def test_a_bare_looking_directory_with_a_git_file_is_not_a_repository(tmp_path, alice, work):
+    bob = plain(tmp_path / "bob.git", {"app.py": "print('bob')\n"})
+    (bob / ".git").write_text(f"gitdir: {alice / '.git'}\n")
+    intake = take(bob, work)
+    assert intake.git_dir is None
+    assert files_in(intake.tree) == {"app.py": "print('bob')\n"}
+
+
+@pytest.mark.parametrize("borrow", ["commondir", "objects/info/alternates"])
+def test_a_git_directory_borrowing_another_repository_is_refused(
+    make_repo: RepoFactory, alice, work, borrow
+):
+    bob = make_repo({"app.py": "print('bob')\n"}, name="bob")
+    target = alice / ".git" if borrow == "commondir" else alice / ".git" / "objects"
+    (bob / ".git" / borrow).write_text(f"{target}\n")
+    assert "borrows from another one" in rejected(bob, work)
+
+
+def test_peek_head_of_a_pointer_directory_is_its_content_id(tmp_path, alice, work):
+    bob = plain(tmp_path / "bob", {"app.py": "print('bob')\n"})
+    (bob / ".git").write_text(f"gitdir: {alice / '.git'}\n")
+    peeked = peek_head(str(bob), None, work, options())
+    assert peeked is not None
+    assert peeked.startswith("sha256:")
+    assert peeked == take(bob, new_work_dir(tmp_path)).commit
+
+
+def test_invalid_utf8_names_are_rejected(make_repo: RepoFactory, tmp_path, work):
+    repo = make_repo({"app.py": "x = 1\n"})
+    invalid_utf8_file(repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a name that is not UTF-8")
+    assert "not valid UTF-8: bad-" in rejected(repo, work)
+    directory = plain(tmp_path / "dir", {"app.py": "x = 1\n"})
+    invalid_utf8_file(directory)
+    assert "not valid UTF-8: bad-" in rejected(directory, new_work_dir(tmp_path))
+
+
+@pytest.fixture
+def deep_plain(tmp_path: Path) -> Iterator[Path]:
+    root = deep_directory(tmp_path / "deep")
+    yield root
+    remove_tree(root)
+    remove_tree(tmp_path / "work-root")
+
+
+def test_a_1500_deep_repository_is_rejected_within_the_time_cap(make_repo: RepoFactory, work):
+    repo = make_repo({"app.py": "x = 1\n"})
+    commit_index_entry(repo, "/".join(["d"] * DEPTH) + "/deep.py")
+    started = time.monotonic()
+    assert "deeper than 100 directories" in rejected(repo, work, timeout=30.0)
+    assert time.monotonic() - started < 30
+
+
+def test_a_1500_deep_directory_is_rejected_within_the_time_cap(deep_plain, work):
+    started = time.monotonic()
+    assert "deeper than 100 directories" in rejected(deep_plain, work, timeout=30.0)
+    assert time.monotonic() - started < 30
+
+
+def test_a_tree_git_archive_refuses_is_rejected_with_gits_reason(make_repo: RepoFactory, work):
+    repo = make_repo({"app.py": "x = 1\n"})
+    commit = commit_raw_tree(repo, dotdot_tree(repo))
+    message = rejected(repo, work)
+    assert f"git refuses to archive commit {commit}" in message
+    assert "invalid path" in message
+
+
+def test_empty_directories_count_against_the_file_cap(tmp_path, work):
+    """300,000 of them through the whole pipeline: tests/security/test_intake_attacks.py."""
+    root = plain(tmp_path / "dirs", {"app.py": "x = 1\n"})
+    for number in range(50):
+        (root / f"e{number}").mkdir()
+    assert "more than 20 files" in rejected(root, work, caps=Caps(max_files=20))
+
+
+def test_names_with_control_characters_are_left_out_and_never_shown(
+    make_repo: RepoFactory, tmp_path, work
+):
+    content = {"app.py": "x = 1\n", CONTROL_NAME: "X = 2\n", "ok/\x1b]0;title\x07.py": "3\n"}
+    repo = make_repo(content)
+    directory = plain(tmp_path / "dir", content)
+    os.symlink("/etc/passwd", directory / "leak\x1b[31m")
+    for intake in (take(repo, work), take(directory, new_work_dir(tmp_path))):
+        assert set(files_in(intake.tree)) <= {"app.py", "ok"}
+        assert "app.py" in files_in(intake.tree)
+        assert intake.flags, "what was left out is flagged"
+        for flag in intake.flags:
+            assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in flag), repr(flag)
+        assert any("control characters were not exported" in flag for flag in intake.flags)
