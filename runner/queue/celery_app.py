@@ -71,11 +71,8 @@ def default_configure(challenge: Challenge, blind: bool | None) -> PipelineConfi
 
 
 class _Again(Exception):
-    """Not an error: the job must run again in ``countdown`` seconds."""
-
-    def __init__(self, countdown: float, why: str) -> None:
-        super().__init__(why)
-        self.countdown = countdown
+    """Not an error: the job must run again later (another worker holds its run, or its last
+    attempt ended in an infra error and the store allows another)."""
 
 
 class _Grader:
@@ -101,10 +98,6 @@ class _Grader:
         """At worker stop: remove the containers kept warm."""
         self._host.close()
 
-    def pause(self, seconds: float) -> float:
-        """Retries wait less than the lease: Redis delivers a held message again after it."""
-        return max(0.5, min(seconds, self._lease.total_seconds() / 2))
-
     def grade(self, job: Job) -> str:
         """Grade ``job`` unless its scorecard exists; what happened, for the log.
 
@@ -118,14 +111,12 @@ class _Grader:
         attempt = grade_once(job.request(challenge), store, client, image, config,
                              Path(job.out_dir), pool)  # fmt: skip
         if attempt.claim is Claim.HELD:
-            raise _Again(self.pause(min(60.0, self._lease.total_seconds() / 4)), attempt.claim)
+            raise _Again(attempt.claim)
         if attempt.claim is Claim.FAILED:
             state = run_state(store, attempt.key)
             attempts = state.attempts if state is not None else MAX_ATTEMPTS
             if attempts < MAX_ATTEMPTS:
-                raise _Again(
-                    self.pause(10.0 * 2 ** (attempts - 1)), f"infra error: {attempt.detail}"
-                )
+                raise _Again(f"infra error: {attempt.detail}")
             return f"failed after {attempts} attempts: {attempt.detail}"
         return f"{attempt.claim.value}: {attempt.detail}" if attempt.detail else attempt.claim.value
 
@@ -168,7 +159,14 @@ def make_app(
     grader = _Grader(store_url, lease, base_image, docker_timeout, configure, slots)
     _GRADERS[app] = grader
 
-    @app.task(name=GRADE_TASK, bind=True, max_retries=None)
+    # Who retries what, once each: the pipeline retries an engine call that failed during one
+    # run (seconds apart, in process); the store counts whole gradings that ended in an infra
+    # error (MAX_ATTEMPTS, then the run is failed for good); Celery's own backoff spaces this
+    # task's attempts, for a held run, an allowed infra retry or an engine or store that is away,
+    # capped below the lease (Redis delivers an unacknowledged message again after it).
+    @app.task(name=GRADE_TASK, bind=True, max_retries=None,
+              autoretry_for=(_Again, InfraError, StoreError), retry_backoff=1,
+              retry_backoff_max=max(1, int(seconds / 2)), retry_jitter=False)  # fmt: skip
     def grade_submission(self: Task[Any, Any], payload: dict[str, Any]) -> str:
         """Grade one submission (a ``Job`` as JSON); its scorecard lands in the store once."""
         try:
@@ -178,13 +176,10 @@ def make_app(
             return "malformed"  # it would fail the same way every time
         try:
             outcome = grader.grade(job)
-        except _Again as again:
-            log.info("%s: %s; again in %.1f s", job.alias, again, again.countdown)
-            raise self.retry(countdown=again.countdown) from None
-        except (InfraError, StoreError) as error:  # engine or database away: wait for them
-            countdown = grader.pause(min(60.0, 2.0**self.request.retries))
-            log.warning("%s: %s; again in %.1f s", job.alias, error, countdown)
-            raise self.retry(countdown=countdown) from None
+        except (_Again, InfraError, StoreError) as error:
+            log.warning("%s: %s; again after attempt %d", job.alias, error,
+                        self.request.retries + 1)  # fmt: skip
+            raise
         log.info("%s: %s", job.alias, outcome)
         return outcome
 
