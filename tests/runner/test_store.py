@@ -276,9 +276,9 @@ def test_sqlite_is_in_wal_mode_with_foreign_keys_and_reads_never_wait(tmp_path: 
         try:
             writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock
             writer.execute("INSERT INTO deliveries VALUES ('x', '2026-01-01', 'push', 'r')")
-            started = time.monotonic()
-            assert store.count("deliveries") == 0  # not blocked, and not seeing uncommitted
-            assert time.monotonic() - started < 2
+            # Not blocked (a blocked read would wait out busy_timeout, then raise "database is
+            # locked"), and not seeing what is uncommitted.
+            assert store.count("deliveries") == 0
         finally:
             writer.execute("ROLLBACK")
             writer.close()
@@ -546,9 +546,9 @@ def test_audit_appends_json_detail(store: Store) -> None:
 # --- volume -----------------------------------------------------------------------------------
 
 
-def test_latest_scorecards_of_ten_thousand(tmp_path: Path, make_card: CardFactory,
-                                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
-    """10,000 submissions, runs and scorecards (2,500 candidates, 4 repositories each)."""
+def test_latest_scorecards_of_ten_thousand(tmp_path: Path, make_card: CardFactory) -> None:
+    """10,000 submissions, runs and scorecards (2,500 candidates, 4 repositories each): the
+    newest of each (how long it takes: benchmarks/index_page.py)."""
     slim = make_card().model_copy(update={"measurements": Measurements()})
     slim = slim.model_copy(update={"tests": slim.tests.model_copy(update={"results": []})})
     now, total, aliases = datetime(2026, 11, 22, tzinfo=UTC), 10_000, 2_500
@@ -572,11 +572,7 @@ def test_latest_scorecards_of_ten_thousand(tmp_path: Path, make_card: CardFactor
             for model, rows in ((SubmissionRow, submissions), (RunRow, runs),
                                 (ScorecardRow, cards)):  # fmt: skip
                 connection.execute(insert(model), rows)
-        started = time.perf_counter()
         latest = store.latest_scorecards("kv-store")
-        took = time.perf_counter() - started
-        with capsys.disabled():
-            print(f"\nlatest_scorecards: {len(latest)} of {total} scorecards in {took:.3f} s")
         assert len(latest) == aliases
         newest = {f"cand{n % aliases:04d}": f"https://github.com/x/{n}"
                   for n in range(1, total + 1)}  # fmt: skip
