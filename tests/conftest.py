@@ -81,6 +81,14 @@ def no_leftovers(engine: Engine) -> Iterator[None]:
     assert _our_containers(engine) == [], "a run container was left behind"
 
 
+@pytest.fixture(autouse=True)
+def _docker_tests_leave_nothing(request: pytest.FixtureRequest) -> None:
+    """The safety net of every test marked docker: no run container of this process before it
+    starts, none left when it ends (``no_leftovers``), whether or not the test asks for it."""
+    if request.node.get_closest_marker("docker") is not None:
+        request.getfixturevalue("no_leftovers")
+
+
 @pytest.fixture
 def pipeline_config(tmp_path: Path) -> PipelineConfig:
     work = tmp_path / "work"
