@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, Self, TypeVar, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Update, func, select
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -30,6 +30,8 @@ from runner.store.models import (
     Base,
     StoreError,
 )
+
+_Stored = TypeVar("_Stored", bound=BaseModel)
 
 DEFAULT_LEASE = timedelta(hours=1)
 """How long a claimed run is left to its worker before another may claim it again."""
@@ -92,11 +94,14 @@ class StoreBase:
             raise StoreError(f"{self._name}: {one_line(error)}") from None
 
     def _card(self, scorecard_id: int, data: str) -> Scorecard:
+        return self._stored(Scorecard, f"scorecard {scorecard_id}", data)
+
+    def _stored(self, model: type[_Stored], what: str, data: str) -> _Stored:
+        """A stored JSON document read back; a row that no longer validates is named."""
         try:
-            return Scorecard.model_validate_json(data)
+            return model.model_validate_json(data)
         except ValidationError as error:
-            where = f"{self._name}: scorecard {scorecard_id}"
-            raise StoreError(format_validation_error(where, error)) from None
+            raise StoreError(format_validation_error(f"{self._name}: {what}", error)) from None
 
     def audit(self, actor: str, action: str, subject: str, detail: dict[str, Any]) -> None:
         """Append who did what to which subject; ``detail`` must be JSON."""

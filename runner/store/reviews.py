@@ -3,12 +3,10 @@ a decision is stored in the same transaction as the finalized scorecard it compl
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from challenges.load import format_validation_error
 from reports.scorecard import Review, Scorecard
 from runner.store.base import StoreBase
 from runner.store.models import DecisionRow, ReviewRow, RunRow, ScorecardRow, StoreError
@@ -61,14 +59,7 @@ class ReviewRecords(StoreBase):
                 .where(ReviewRow.scorecard_id == scorecard_id)
                 .order_by(ReviewRow.submitted_at, ReviewRow.id)
             ).all()
-        return [self._review(row.id, row.data) for row in rows]
-
-    def _review(self, review_id: int, data: str) -> Review:
-        try:
-            return Review.model_validate_json(data)
-        except ValidationError as error:
-            where = f"{self._name}: review {review_id}"
-            raise StoreError(format_validation_error(where, error)) from None
+        return [self._stored(Review, f"review {row.id}", row.data) for row in rows]
 
     def has_finished_work(self, scorecard_id: int) -> bool:
         """Whether anyone reviewed or decided the scorecard: work a new grade must not replace."""
