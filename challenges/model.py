@@ -139,7 +139,10 @@ class SuiteSpec(Strict):
     def _relative_paths(cls, value: list[str]) -> list[str]:
         for entry in value:
             if entry.startswith("/") or ".." in entry.split("/"):
-                raise ValueError(f"{entry!r} must be a path inside the submission")
+                raise ValueError(f"{entry[:60]!r} must be a path inside the submission")
+            if ":" in entry or any(ord(char) < 32 for char in entry):
+                # entries are joined into PYTHONPATH, where ':' would add a directory
+                raise ValueError(f"{entry[:60]!r} must not hold ':' or control characters")
         return value
 
 

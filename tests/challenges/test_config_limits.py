@@ -57,6 +57,8 @@ def _problems(root: Path) -> tuple[str, ...]:
         ("complexity_threshold = 10", "complexity_threshold = 9999999999",
          "measure.complexity_threshold", "less than or equal to 1000"),
         ("setup = []", 'setup = ["true\\nUSER root"]', "image.setup", "one non-empty line"),
+        ('python_path = [".", "src"]', 'python_path = [".", "src:/etc"]', "tests.python_path",
+         "must not hold ':'"),
     ],
 )  # fmt: skip
 def test_challenge_toml_settings_that_disable_a_limit(
