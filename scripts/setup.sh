@@ -34,11 +34,14 @@ if [ ! -x .venv/bin/python ]; then
   log "creating .venv"
   "$PYTHON" -m venv .venv
 fi
+# Every package at the version CI tested: requirements.lock (made by `uv pip compile
+# pyproject.toml --extra dev --universal -o requirements.lock`), then takehome itself on top.
 if ! .venv/bin/python -c 'import takehome, pytest, ruff, mypy' 2>/dev/null \
-   || [ pyproject.toml -nt .venv/.installed ]; then
-  log "installing takehome and its development tools into .venv"
+   || [ pyproject.toml -nt .venv/.installed ] || [ requirements.lock -nt .venv/.installed ]; then
+  log "installing takehome and its development tools into .venv (requirements.lock)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  .venv/bin/python -m pip install -q -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps -e .
   touch .venv/.installed
 fi
 
