@@ -6,16 +6,23 @@ container, their difference (our overhead), our run stage alone, and a plain
 ``docker run --rm --network none IMAGE pytest ...`` of the same suite on the same code.
 Prints one line per submission, then one summary line.
 
-    .venv/bin/python benchmarks/overhead.py [--rounds 3]
+With ``--baseline TREE`` (a checkout of the code to compare with, e.g. ``git archive
+<commit> | tar -x -C /tmp/before``) it prints instead the median run stage before (that
+tree, imported by a child process) and after (this code), rounds taken in turn: the cost of
+a change to the sandbox (issue 10: privilege separation and per-run canaries, target +10 %).
+
+    .venv/bin/python benchmarks/overhead.py [--rounds 3] [--baseline /tmp/before]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,7 +44,7 @@ def plain_docker_run(image_id: str, tree: Path) -> float:
         "--network",
         "none",
         "--user",
-        "65534:65534",
+        "0:0",  # since issue 10 the image's copy of the suite is readable by root alone
         "-v",
         f"{tree}:{SUBMISSION}:ro",
         "-w",
@@ -62,10 +69,65 @@ def plain_docker_run(image_id: str, tree: Path) -> float:
     return time.perf_counter() - started
 
 
+def run_stages(rounds: int) -> list[float]:
+    """The run stage of every sample, ``rounds`` times, with the code this process imports."""
+    settings = load_settings()
+    challenge = wiring.challenge("kv-store")
+    client, image = wiring.engine_and_image(settings, challenge)
+    config = wiring.pipeline_config(settings, challenge)
+    out = Path(tempfile.mkdtemp(prefix="takehome-bench-"))
+    stages = []
+    try:
+        for _ in range(rounds):
+            for sample in samples(challenge):
+                if sample.name in SKIP:
+                    continue
+                request = GradeRequest(str(sample.path), challenge, submission_id=sample.name)
+                card = grade(request, client, image, config, out).scorecard
+                stages.append(card.provenance.timings["run"])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return stages
+
+
+def compare_run_stage(tree: Path, rounds: int) -> None:
+    """Run stage before (``tree``, in a child process importing it) and after (this code),
+    one round of each in turn so that the load of a shared machine falls on both alike."""
+    before: list[float] = []
+    after: list[float] = []
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    for _ in range(rounds):
+        done = subprocess.run(
+            [sys.executable, __file__, "--rounds", "1", "--stages-json"],
+            cwd=tree,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        before += json.loads(done.stdout.splitlines()[-1])
+        after += run_stages(1)
+    old, new = statistics.median(before), statistics.median(after)
+    print(
+        f"overhead.py --baseline: {len(after)} runs each, interleaved: median run stage "
+        f"before {old:.3f}s, after {new:.3f}s: {(new / old - 1) * 100:+.1f} % (target <= +10 %); "
+        f"sums {sum(before):.1f}s / {sum(after):.1f}s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--baseline", type=Path, help="a checkout to compare the run stage with")
+    parser.add_argument("--stages-json", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    rounds = options.rounds
+    if options.stages_json:
+        print(json.dumps(run_stages(rounds)))
+        return
+    if options.baseline:
+        compare_run_stage(options.baseline, rounds)
+        return
     settings = load_settings()
     challenge = wiring.challenge("kv-store")
     client, image = wiring.engine_and_image(settings, challenge)

@@ -29,6 +29,7 @@ WRAPPER_FILES = (
     "takehome_plugin.py",
     "privileges.py",
     "canaries.py",
+    "canary_styles.py",
 )
 OPT = "/opt/takehome"
 SUITE = f"{OPT}/suite"
@@ -36,6 +37,8 @@ SUITE = f"{OPT}/suite"
 RUN_DIR = f"{OPT}/run"
 """A root-owned tmpfs (container.py) where the wrapper puts this run's copy of the suite."""
 RUN_SUITE = f"{RUN_DIR}/suite"
+CANARY_CATALOG = f"{OPT}/canaries.json"
+"""Where canaries may start from in the suite (wrapper/canaries.py); root's, no secret."""
 SUBMISSION = "/submission"
 HOST_GRACE = 10.0
 """Seconds the host waits past the wall timeout for the wrapper to report before killing."""
@@ -70,6 +73,7 @@ def _run_config(challenge: Challenge) -> str:
             "ini": f"{OPT}/pytest.ini",
             "image_suite": SUITE,
             "suite": RUN_SUITE,
+            "canary_catalog": CANARY_CATALOG,
             "test_timeout": limits.test_seconds,
             "deadline": limits.wall_seconds,
             "tripwire": challenge.tripwire,
@@ -97,6 +101,11 @@ def _dockerfile(challenge: Challenge, base: str) -> str:
         f" && cd /tmp && (python3 -m pytest -c {OPT}/pytest.ini --rootdir {RUN_SUITE}"
         f" -p no:cacheprovider --collect-only -q {RUN_SUITE} >/dev/null 2>&1; true)"
         f" && rm -rf {SUITE} && mv {RUN_SUITE} {SUITE} && chmod 700 {SUITE}",
+        # Where canaries can start from depends on the suite alone: found once, here. A
+        # suite the finder cannot read runs with the fixed tripwire alone.
+        f"RUN cd {OPT} && (python3 canaries.py config.json"
+        f' || echo \'{{"places": [], "words": []}}\' > {CANARY_CATALOG})'
+        f" && chmod 600 {CANARY_CATALOG}",
         f'CMD ["python3", "-I", "-B", "{OPT}/takehome_wrapper.py"]',
     ]
     return "\n".join(lines) + "\n"

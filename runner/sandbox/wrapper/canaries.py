@@ -17,114 +17,33 @@ statement in the style of that statement that fails for every honest program:
 
 The prefix holds no ``return``/``yield``, so the added statement runs unless something
 before it raised (a failure too). No honest value equals a tuple holding a token made up
-now, nothing honest is approximately NaN, and an empty block raises nothing.
+now, nothing honest is approximately NaN, and an empty block raises nothing. The prefix's
+own checks become plain evaluations (canary_styles.py), so a lying helper reaches the end.
+
+Canaries live in new test modules beside their source module, named from the suite's own
+words, which take that module's globals (helpers, fixtures, marks) but none of its tests:
+the real modules stay as built, so pytest's rewritten copies cached in the image still
+serve, and only the small canary modules are rewritten per run. Finding the places a canary
+can start from walks every test's syntax tree; that depends on the suite alone, so it is
+done once when the image is built (``python3 canaries.py CONFIG``, a catalog readable by
+root alone), and a run only draws from it.
 
 Standard library only: this runs inside the run image.
 """
 
 import ast
 import copy
+import json
 import os
 import random
+import sys
+
+from canary_styles import Unchecked, hooks_in, never_empty, usable
 
 _RANDOM = random.SystemRandom()
 _FILLER = ("value", "state", "after", "many", "keys", "order", "update", "empty", "again")
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _SKIPPING = ("skip", "skipif", "xfail", "__test__")
 MAX_CANARIES = 6
-
-
-class _Hook:
-    """One place a canary can branch off a real test."""
-
-    def __init__(self, style, path, classes, function, index, statement):
-        self.style, self.path, self.classes = style, path, classes
-        self.function, self.index, self.statement = function, index, statement
-
-
-def _token():
-    return "".join(_RANDOM.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(12))
-
-
-def _wrong(expected):
-    return ast.Tuple(elts=[copy.deepcopy(expected), ast.Constant(_token())], ctx=ast.Load())
-
-
-def _walk_scope(node):
-    """Nodes of a function body without descending into nested scopes."""
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        child = stack.pop()
-        yield child
-        if not isinstance(child, _SCOPES):
-            stack.extend(ast.iter_child_nodes(child))
-
-
-def _usable(function, node_id, tripwire):
-    if not isinstance(function, ast.FunctionDef) or function.decorator_list:
-        return False
-    if not function.name.startswith("test") or node_id == tripwire:
-        return False
-    exits = (ast.Return, ast.Yield, ast.YieldFrom, ast.Await, ast.Global, ast.Nonlocal)
-    return not any(isinstance(node, exits) for node in _walk_scope(function))
-
-
-def _simple(expression):
-    banned = (ast.Lambda, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await, ast.Starred)
-    return not any(isinstance(node, banned) for node in ast.walk(expression))
-
-
-def _is_call_to(node, names):
-    if not isinstance(node, ast.Call):
-        return False
-    func = node.func
-    return (isinstance(func, ast.Name) and func.id in names) or (
-        isinstance(func, ast.Attribute) and func.attr in names
-    )
-
-
-def _raises(with_item):
-    """The exception of ``raises(E, ...)`` / ``self.assertRaises(E)`` with-items."""
-    call = with_item.context_expr
-    if _is_call_to(call, ("raises", "assertRaises")) and call.args:
-        return call
-    return None
-
-
-def _hooks_in(statement):
-    """(style, added statement) pairs this top-level statement of a test allows."""
-    found = []
-    if isinstance(statement, ast.Assert) and isinstance(statement.test, ast.Compare):
-        test = statement.test
-        if len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) and _simple(test):
-            left, right = test.left, test.comparators[0]
-            if _is_call_to(right, ("approx",)):
-                nan = ast.Call(ast.Name("float", ast.Load()), [ast.Constant("nan")], [])
-                wrong = ast.Call(copy.deepcopy(right.func), [nan], [])
-                found.append(("approx", ast.Assert(ast.Compare(left, [ast.Eq()], [wrong]))))
-            else:
-                found.append(("eq", ast.Assert(ast.Compare(left, [ast.Eq()], [_wrong(right)]))))
-    if (
-        isinstance(statement, ast.Expr)
-        and _is_call_to(statement.value, ("assertEqual",))
-        and isinstance(statement.value.func, ast.Attribute)
-        and len(statement.value.args) == 2
-        and not statement.value.keywords
-        and _simple(statement.value)
-    ):
-        call = statement.value
-        added = ast.Call(call.func, [call.args[0], _wrong(call.args[1])], [])
-        found.append(("unittest_eq", ast.Expr(added)))
-    nodes = [] if isinstance(statement, _SCOPES) else [statement, *_walk_scope(statement)]
-    for node in nodes:
-        for item in node.items if isinstance(node, ast.With) else ():
-            call = _raises(item)
-            if call is not None and _simple(call.args[0]):
-                unittest = getattr(call.func, "attr", "") == "assertRaises"
-                added = ast.Call(call.func, [call.args[0]], [])
-                style = "unittest_raises" if unittest else "raises"
-                found.append((style, ast.With([ast.withitem(added)], [ast.Pass()])))
-    return found
 
 
 def _skipped(body):
@@ -140,7 +59,7 @@ def _skipped(body):
 
 
 def _containers(tree):
-    """(class chain, body owner) of the module and of every Test* class it collects."""
+    """(class chain, owner) of the module and of every Test* class it collects."""
     yield [], tree
     stack = [([], tree)]
     while stack:
@@ -154,148 +73,11 @@ def _containers(tree):
                 stack.append((chain, node))
 
 
-def _hooks(path, relative, tree, tripwire):
-    hooks = []
-    if _skipped(tree.body):
-        return hooks
-    for classes, owner in _containers(tree):
-        for function in owner.body:
-            node_id = "::".join([relative, *classes, getattr(function, "name", "")])
-            if not _usable(function, node_id, tripwire):
-                continue
-            for index, statement in enumerate(function.body):
-                for style, added in _hooks_in(statement):
-                    hooks.append(_Hook(style, path, classes, function, index, added))
-    return hooks
-
-
-def _choose(hooks):
-    by_style = {}
-    for hook in hooks:
-        by_style.setdefault(hook.style, []).append(hook)
-    chosen = [_RANDOM.choice(group) for group in by_style.values()]
-    rest = [hook for hook in hooks if hook not in chosen]
-    if rest:
-        chosen.append(_RANDOM.choice(rest))
-    _RANDOM.shuffle(chosen)
-    return chosen[:MAX_CANARIES]
-
-
-def _name(tree, taken):
-    words = {w for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) for w in n.name.split("_")}
-    vocabulary = sorted((words - {"test", ""}) | set(_FILLER))
-    while True:
-        name = "test_" + "_".join(_RANDOM.sample(vocabulary, _RANDOM.randint(2, 5)))
-        if name not in taken:
-            taken.add(name)
-            return name
-
-
-def _operands(test):
-    """The parts of an assertion that do work: calls whose side effects the test relies on."""
-    if isinstance(test, ast.Compare):
-        parts = [test.left, *test.comparators]
-    elif isinstance(test, ast.BoolOp):
-        parts = list(test.values)
-    elif isinstance(test, ast.UnaryOp):
-        parts = [test.operand]
-    else:
-        parts = [test]
-    return [
-        ast.Expr(part)
-        for part in parts
-        if not _is_call_to(part, ("approx",))
-        and any(isinstance(node, ast.Call) for node in ast.walk(part))
-    ]
-
-
-class _Unchecked(ast.NodeTransformer):
-    """The prefix's own checks become plain evaluations (``assert s.pop() == 1`` ->
-    ``s.pop()``; ``with raises(E): body`` -> ``try: body except E: pass``): the same work
-    in the same order, but a lying helper is not stopped before it reaches the wrong
-    expectation. An honest run still fails there, or earlier."""
-
-    def _keep(self, node):
-        return node
-
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = _keep
-
-    def visit_Assert(self, node):
-        return _operands(node.test)
-
-    def visit_Expr(self, node):
-        call = node.value
-        if isinstance(call, ast.Call) and getattr(call.func, "attr", "").startswith("assert"):
-            return [s for arg in call.args for s in _operands(arg)]
-        return self.generic_visit(node)
-
-    def visit_With(self, node):
-        self.generic_visit(node)
-        checks = [item for item in node.items if _raises(item) is not None]
-        if not checks:
-            return node
-        others = [item for item in node.items if _raises(item) is None]
-        body = [ast.With(others, node.body)] if others else node.body
-        handler = ast.ExceptHandler(_raises(checks[0]).args[0], None, [ast.Pass()])
-        return ast.Try(body, [handler], [], [])
-
-
-def _never_empty(statements):
-    for node in ast.walk(ast.Module(statements, [])):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and field == "body" and not block:
-                block.append(ast.Pass())
-    return statements
-
-
-def _canary_source(hook, name, indent):
-    function = hook.function
-    prefix = []
-    for statement in function.body[: hook.index + 1]:
-        changed = _Unchecked().visit(copy.deepcopy(statement))
-        prefix += changed if isinstance(changed, list) else [changed] if changed else []
-    body = _never_empty([*prefix, hook.statement])
-    definition = ast.FunctionDef(
-        name=name,
-        args=copy.deepcopy(function.args),
-        body=body,
-        decorator_list=[],
-        returns=None,
-        type_comment=None,
-    )
-    text = ast.unparse(ast.fix_missing_locations(ast.Module([definition], [])))
-    return "".join(f"{indent}{line}\n" if line else "\n" for line in text.splitlines())
-
-
-def _siblings(tree, classes):
+def _owner(tree, classes):
     owner = tree
     for name in classes:
         owner = next(n for n in owner.body if isinstance(n, ast.ClassDef) and n.name == name)
-    return [n for n in owner.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
-
-
-def _plant_in_file(path, relative, source, tree, hooks):
-    """The new source of one file and the node IDs of the canaries put in it."""
-    lines = source.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    taken = {getattr(n, "name", None) or getattr(n, "id", None) for n in ast.walk(tree)}
-    taken |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
-    insertions, node_ids = [], []
-    for hook in hooks:
-        sibling = _RANDOM.choice(_siblings(tree, hook.classes))
-        first = min([sibling.lineno] + [d.lineno for d in sibling.decorator_list])
-        line = lines[first - 1]
-        indent = line[: len(line) - len(line.lstrip())]
-        name = _name(tree, taken)
-        insertions.append((sibling.end_lineno, "\n" + _canary_source(hook, name, indent)))
-        node_ids.append("::".join([relative, *hook.classes, name]))
-    for end, text in sorted(insertions, key=lambda pair: pair[0], reverse=True):
-        lines.insert(end, text)
-    new_source = "".join(lines)
-    ast.parse(new_source, filename=path)  # a canary that breaks the module is a bug: raise
-    return new_source, node_ids
+    return owner
 
 
 def _test_files(suite):
@@ -304,31 +86,172 @@ def _test_files(suite):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             if name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py")):
-                found.append(os.path.join(base, name))
+                found.append(os.path.relpath(os.path.join(base, name), suite).replace(os.sep, "/"))
     return found
 
 
-def plant(suite, tripwire):
-    """Add canaries to the test files of ``suite`` (this run's copy); their node IDs.
+def _parse(suite, relative):
+    path = os.path.join(suite, relative)
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    return source, ast.parse(source, filename=path)
+
+
+def catalog(suite, tripwire):
+    """Every place a canary can start from (file, classes, test, statement index, style),
+    and the words of the suite's test names that canary names are made of."""
+    places, words = [], set(_FILLER)
+    for relative in _test_files(suite):
+        _, tree = _parse(suite, relative)
+        if _skipped(tree.body):
+            continue
+        for classes, owner in _containers(tree):
+            for function in owner.body:
+                node_id = "::".join([relative, *classes, getattr(function, "name", "")])
+                if node_id == tripwire or not usable(function, node_id, tripwire):
+                    continue
+                words.update(function.name.lower().split("_"))
+                for index, statement in enumerate(function.body):
+                    for style, _ in hooks_in(statement) if len(classes) <= 1 else ():
+                        places.append([relative, classes, function.name, index, style])
+    return {"places": places, "words": sorted(words - {"test", ""})}
+
+
+def _choose(places):
+    """One place of each style, one more of any, in random order."""
+    by_style = {}
+    for place in places:
+        by_style.setdefault(place[4], []).append(place)
+    chosen = [_RANDOM.choice(group) for group in by_style.values()]
+    rest = [place for place in places if place not in chosen]
+    if rest:
+        chosen.append(_RANDOM.choice(rest))
+    _RANDOM.shuffle(chosen)
+    return chosen[:MAX_CANARIES]
+
+
+def _fresh(prefix, vocabulary, taken, camel=False):
+    while True:
+        words = _RANDOM.sample(vocabulary, _RANDOM.randint(3, 5))
+        name = prefix + ("".join(w.capitalize() for w in words) if camel else "_".join(words))
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
+def _canary_function(function, index, style, name):
+    prefix = []
+    for statement in function.body[: index + 1]:
+        changed = Unchecked().visit(copy.deepcopy(statement))
+        prefix += changed if isinstance(changed, list) else [changed] if changed else []
+    added = next(added for kind, added in hooks_in(function.body[index]) if kind == style)
+    return ast.FunctionDef(
+        name=name,
+        args=copy.deepcopy(function.args),
+        body=never_empty([*prefix, added]),
+        decorator_list=[],
+        returns=None,
+        type_comment=None,
+    )
+
+
+def _module_name(suite, relative):
+    """The name pytest imports a test file under (rootdir-relative packages, or bare)."""
+    directory, file_name = os.path.split(os.path.join(suite, relative))
+    parts = [file_name[:-3]]
+    while os.path.exists(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.insert(0, package)
+    return ".".join(parts)
+
+
+_PREAMBLE = """import importlib as _importlib
+
+_source = _importlib.import_module({name!r})
+globals().update(
+    {{
+        _key: _value
+        for _key, _value in vars(_source).items()
+        if not _key.startswith("__")
+        and not (_key.startswith(("test", "Test")) and callable(_value))
+    }}
+)
+"""
+
+
+def _canary_module(suite, relative, places, vocabulary, taken):
+    """Source of a new module holding the canaries cut from ``relative``, and their IDs."""
+    _, tree = _parse(suite, relative)
+    directory = os.path.dirname(relative)
+    module = _fresh("test_", vocabulary, taken)
+    path = f"{directory}/{module}.py" if directory else f"{module}.py"
+    definitions, node_ids = [], []
+    _RANDOM.shuffle(places)
+    for _, classes, function_name, index, style in places:
+        owner = _owner(tree, classes)
+        function = next(
+            n for n in owner.body if isinstance(n, ast.FunctionDef) and n.name == function_name
+        )
+        name = _fresh("test_", vocabulary, taken)
+        canary = _canary_function(function, index, style, name)
+        if classes:  # the class's own helpers and set-up come along, none of its tests
+            kept = [copy.deepcopy(n) for n in owner.body if not _is_test(n)]
+            class_name = _fresh("Test", vocabulary, taken, camel=True)
+            canary = ast.ClassDef(
+                name=class_name,
+                bases=copy.deepcopy(owner.bases),
+                keywords=copy.deepcopy(owner.keywords),
+                body=[*kept, canary],
+                decorator_list=[],
+            )
+            node_ids.append(f"{path}::{class_name}::{name}")
+        else:
+            node_ids.append(f"{path}::{name}")
+        definitions.append(canary)
+    code = ast.unparse(ast.fix_missing_locations(ast.Module(definitions, [])))
+    source = _PREAMBLE.format(name=_module_name(suite, relative)) + "\n\n" + code + "\n"
+    ast.parse(source)  # a canary that does not parse is a bug: raise before writing
+    return path, source, node_ids
+
+
+def _is_test(node):
+    name = getattr(node, "name", "")
+    if isinstance(node, ast.ClassDef):
+        return name.startswith("Test")
+    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and name.startswith("test")
+
+
+def plant(suite, catalog_path):
+    """Add canary modules to ``suite`` (this run's copy); the canaries' node IDs.
 
     Every new source is built and parsed before any file is written, so a failure leaves
     the copy as it was (and no canary reported)."""
-    parsed, hooks = {}, []
-    for path in _test_files(suite):
-        relative = os.path.relpath(path, suite).replace(os.sep, "/")
-        with open(path, encoding="utf-8") as handle:
-            source = handle.read()
-        tree = ast.parse(source, filename=path)
-        parsed[path] = (relative, source, tree)
-        hooks += _hooks(path, relative, tree, tripwire)
-    chosen = _choose(hooks)
+    with open(catalog_path, encoding="utf-8") as handle:
+        found = json.load(handle)
+    chosen, vocabulary = _choose(found["places"]), found["words"]
+    taken = {os.path.basename(r)[:-3] for r in _test_files(suite)}
     planned, node_ids = {}, []
-    for path in sorted({hook.path for hook in chosen}):
-        relative, source, tree = parsed[path]
-        mine = [hook for hook in chosen if hook.path == path]
-        planned[path], ids = _plant_in_file(path, relative, source, tree, mine)
+    for relative in sorted({place[0] for place in chosen}):
+        mine = [place for place in chosen if place[0] == relative]
+        path, source, ids = _canary_module(suite, relative, mine, vocabulary, taken)
+        planned[path] = source
         node_ids += ids
-    for path, text in planned.items():
-        with open(path, "w", encoding="utf-8") as handle:
+    for relative, text in planned.items():
+        with open(os.path.join(suite, relative), "x", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(os.path.join(suite, relative), 0o644)
     return node_ids
+
+
+def main(config_path):
+    """At image build time: write the catalog of the image's suite where the config says."""
+    with open(config_path, encoding="utf-8") as handle:
+        config = json.load(handle)
+    places = catalog(config["image_suite"], config["tripwire"])
+    with open(config["canary_catalog"], "w", encoding="utf-8") as handle:
+        json.dump(places, handle)
+    os.chmod(config["canary_catalog"], 0o600)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -138,7 +138,7 @@ def prepare_suite(config):
         for name in files:
             os.chmod(os.path.join(base, name), 0o644)
     try:
-        return canaries.plant(suite, config["tripwire"])
+        return canaries.plant(suite, config["canary_catalog"])
     except Exception:  # a canary bug must not cost the candidate the run
         return []  # nothing was written: the run goes on with the fixed tripwire alone
 
