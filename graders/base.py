@@ -68,6 +68,9 @@ class Submission:
     window_start: datetime | None = None
     deadline: datetime | None = None
     push_time: datetime | None = None
+    head: str | None = None
+    """The fetched head, which the time window may have graded an older commit of: the history
+    evidence lists every commit up to it, the late ones included (None: ``commit``)."""
 
     @property
     def starter(self) -> Path | None:

@@ -55,5 +55,6 @@ class HistoryGrader:
         if submission.git_dir is None or submission.commit is None:
             return None
         return measure_history(
-            submission.git_dir, submission.commit, time_window(submission), submission.push_time
-        )
+            submission.git_dir, submission.commit, time_window(submission), submission.push_time,
+            head=submission.head,
+        )  # fmt: skip

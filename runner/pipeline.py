@@ -22,7 +22,7 @@ from challenges.roster import RosterEntry
 from challenges.units import parse_duration
 from graders.base import Outcome, RunEvidence, Submission
 from graders.hidden_suite import SuiteGrader, SuiteMeasurement, unrun_measurement
-from graders.history.time_window import TimeWindow, choose_commit
+from graders.history.time_window import TimeWindow, commit_chooser
 from graders.identity import identity_tokens
 from graders.registry import MEASURING
 from graders.static_scan import scan_tree
@@ -68,6 +68,9 @@ class GradeRequest:
     """When our server saw the push (webhooks); commit dates alone can be forged."""
     candidate_names: tuple[str, ...] = ()
     """Names from the roster, removed in blind review along with what the repository tells."""
+    pinned: bool = False
+    """``ref`` is exactly the commit to grade (staff's ``--ref``, a regrade). Otherwise the
+    ref is a head (a roster's branch, a pushed commit) and the time window chooses from it."""
 
 
 def request_for(
@@ -142,9 +145,10 @@ def _run_with_retries(
     raise AssertionError("unreachable")
 
 
-def _chooser(request: GradeRequest) -> Chooser | None:
-    """The time window picks the commit unless the ref was pinned by hand."""
-    if request.ref is not None:
+def chooser_for(request: GradeRequest) -> Chooser | None:
+    """The time window picks the commit, the same rule for a batch, a queued job, the portal
+    and a push (``graders.history.time_window``), unless the ref was pinned by hand."""
+    if request.pinned:
         return None
     challenge = request.challenge
     window = TimeWindow(
@@ -153,7 +157,7 @@ def _chooser(request: GradeRequest) -> Chooser | None:
         deadline=request.deadline,
     )
     policy = challenge.config.measure.late_policy
-    return lambda git_dir, head: choose_commit(git_dir, head, window, policy)
+    return commit_chooser(window, policy, request.push_time)
 
 
 def _measure(submission: Submission) -> Measurements:
@@ -182,14 +186,15 @@ def _gather(
     challenge, clock = request.challenge, _Clock(gathered.timings)
     intake = clock.timed(
         "intake",
-        lambda: take_in(request.source, request.ref, work, config.intake, _chooser(request)),
+        lambda: take_in(request.source, request.ref, work, config.intake, chooser_for(request)),
     )
     gathered.commit, gathered.head = intake.commit, intake.head
     gathered.flags += [Flag(kind="intake", message=text) for text in intake.flags]
     findings = clock.timed("scan", lambda: scan_tree(intake.tree, challenge.config.network))
     gathered.flags += [Flag(kind="static", message=finding.describe()) for finding in findings]
     submission = Submission(challenge, intake.tree, None, intake.git_dir, intake.commit,
-                            request.window_start, request.deadline, request.push_time)  # fmt: skip
+                            request.window_start, request.deadline, request.push_time,
+                            intake.head)  # fmt: skip
     gathered.measurements = clock.timed("measure", lambda: _measure(submission))
     if gathered.measurements.history is not None:
         gathered.flags += [Flag(kind="history", message=note)

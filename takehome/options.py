@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from challenges.roster import check_id
+
 DATE_FORMATS = ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -20,6 +22,24 @@ blind_option: Decorator = click.option(
     "--blind/--no-blind",
     default=None,
     help="Remove the candidate's identity from the reports (default: TAKEHOME_BLIND).",
+)
+
+
+def _checked_id(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> str | None:
+    """``--id`` becomes ``OUT/<id>/``: checked before anything runs (``challenges.roster.
+    check_id`` raises a TakehomeError, so the boundary prints one line and exits 1)."""
+    return None if value is None else check_id(value, "--id")
+
+
+id_option: Decorator = click.option(
+    "--id",
+    "submission_id",
+    default=None,
+    callback=_checked_id,
+    help="Submission id, the report folder: letters, digits, '.', '_', '-' (default: from "
+    "the path).",
 )
 
 

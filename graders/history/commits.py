@@ -19,8 +19,8 @@ from pydantic import Field
 
 from graders.base import StrictModel
 from graders.history.git_read import committed_at, is_shallow, open_repo, resolve
+from graders.history.time_window import TimeWindow, is_late, iso, plural, window_of
 from graders.text import first_line
-from graders.history.time_window import TimeWindow, iso, plural, window_of
 
 SUBJECT_CAP = 120
 IDENT_CAP = 200
@@ -155,13 +155,15 @@ def measure_history(
     window: TimeWindow,
     push_time: datetime | None = None,
     max_commits: int = 500,
+    head: str | None = None,
 ) -> HistoryMeasurement:
-    """Measure the history reachable from ``commit`` (at most the newest ``max_commits``).
+    """Measure the history reachable from ``head`` (default: ``commit``, the graded one), at
+    most the newest ``max_commits``: the evidence lists every commit fetched, the late ones
+    the window left out of grading included, so "single commit" means the history has one.
 
-    A commit is late when dated after the window end. A push time observed by our server at or
-    before the end clears every commit (it cannot be later than its arrival; a later date is a
-    wrong clock); a push after the end is flagged on its own, since dates alone cannot say
-    which of the pushed commits were made late.
+    Lateness is ``time_window.is_late``'s, the same rule that chose ``commit``: a push seen by
+    our server at or before the end clears every commit; a push after the end is flagged on
+    its own, since dates alone cannot say which of the pushed commits were made late.
     """
     if max_commits < 1:
         raise ValueError("max_commits must be at least 1")
@@ -170,14 +172,14 @@ def measure_history(
     pushed = None if push_time is None else push_time.astimezone(UTC)
     with open_repo(git_dir) as repo:
         target = resolve(repo, commit)
-        start, end = window_of(repo, target.hexsha, window)
-        found = list(repo.iter_commits(target.hexsha, max_count=max_commits + 1))
+        tip = resolve(repo, head) if head is not None else target
+        start, end = window_of(repo, tip.hexsha, window)
+        found = list(repo.iter_commits(tip.hexsha, max_count=max_commits + 1))
         truncated = len(found) > max_commits
         found = found[:max_commits]
-        stats = _numstat(repo, target.hexsha, max_commits)
-        cleared = pushed is not None and pushed <= end
+        stats = _numstat(repo, tip.hexsha, max_commits)
         commits = [
-            _info(c, stats.get(c.hexsha, (0, 0, 0)), not cleared and committed_at(c) > end)
+            _info(c, stats.get(c.hexsha, (0, 0, 0)), is_late(committed_at(c), end, pushed))
             for c in reversed(found)
         ]
         shallow = is_shallow(repo)
@@ -191,7 +193,7 @@ def measure_history(
         late_commits=sum(c.late for c in commits),
         early_commits=sum(when < start for when in dates),
         span_hours=round((max(dates) - min(dates)).total_seconds() / 3600, 3),
-        single_commit=sum(c.files_changed > 0 for c in commits) == 1,
+        single_commit=sum(c.files_changed > 0 for c in commits) == 1 and not truncated,
         largest_commit_share=round(biggest / inserted, 4) if inserted else 0.0,
         time_source="commit dates" if pushed is None else "push time",
         dates_can_be_forged=pushed is None,

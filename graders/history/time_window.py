@@ -1,11 +1,15 @@
 """The time a candidate had, and which commit of their history is graded because of it.
 
 Commit dates are written by the candidate's machine: the window decides what is graded and
-what is flagged, and the notes say what was left out, for a reviewer to weigh.
+what is flagged, and the notes say what was left out, for a reviewer to weigh. Lateness is
+decided here once (``is_late``) and the graded commit by one function (``choose_commit``),
+whether the submission came from a roster, a queue, the portal or a push webhook: a push
+observed by our server at or before the window's end clears its commits' dates.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -58,6 +62,18 @@ class TimeWindow(StrictModel):
         return start, end
 
 
+def push_clears(end: datetime, push_time: datetime | None) -> bool:
+    """Our server received the push at or before the window's end: none of its commits can
+    be late, whatever their dates say (a commit cannot be newer than its arrival)."""
+    return push_time is not None and push_time <= end
+
+
+def is_late(when: datetime, end: datetime, push_time: datetime | None = None) -> bool:
+    """Dated after the window's end and not cleared by the push. A push after the end clears
+    nothing: the dates alone say which of its commits are late."""
+    return not push_clears(end, push_time) and when > end
+
+
 def window_of(repo: git.Repo, sha: str, window: TimeWindow) -> tuple[datetime, datetime]:
     first = min(committed_at(root) for root in repo.iter_commits(sha, max_parents=0))
     return window.bounds(first)
@@ -70,7 +86,11 @@ def window_bounds(git_dir: Path, head: str, window: TimeWindow) -> tuple[datetim
 
 
 def choose_commit(
-    git_dir: Path, head: str, window: TimeWindow, policy: Policy
+    git_dir: Path,
+    head: str,
+    window: TimeWindow,
+    policy: Policy,
+    push_time: datetime | None = None,
 ) -> tuple[str, list[str]]:
     """The commit to grade and notes about what was left out.
 
@@ -88,8 +108,10 @@ def choose_commit(
             (c.hexsha, committed_at(c)) for c in repo.iter_commits(tip.hexsha, first_parent=True)
         ]
     chain.reverse()
+    if push_clears(end, push_time):
+        return tip.hexsha, []
     ends = iso(end)
-    late = [sha[:7] for sha, when in chain if when > end]
+    late = [sha[:7] for sha, when in chain if is_late(when, end, push_time)]
     if policy == "head":
         if not late:
             return tip.hexsha, []
@@ -98,7 +120,9 @@ def choose_commit(
             f"graded head {tip.hexsha[:7]}, which includes "
             f"{plural(len(late), 'commit')} dated after the window (ends {ends}): {named}"
         ]
-    first_late = next((i for i, (_, when) in enumerate(chain) if when > end), len(chain))
+    first_late = next(
+        (i for i, (_, when) in enumerate(chain) if is_late(when, end, push_time)), len(chain)
+    )
     inside = [i for i in range(first_late) if chain[i][1] >= start]
     if not inside:
         return tip.hexsha, [
@@ -113,9 +137,18 @@ def choose_commit(
         f"{plural(len(left_out), 'commit')} after the window (ends {ends}) "
         f"{'was' if len(left_out) == 1 else 'were'} not graded; graded {sha[:7]}"
     ]
-    if odd := sum(when <= end for _, when in left_out):
+    if odd := sum(not is_late(when, end, push_time) for _, when in left_out):
         notes.append(
             f"{plural(odd, 'commit')} dated inside the window come after one dated after it: "
             "the dates are out of order"
         )
     return sha, notes
+
+
+Chooser = Callable[[Path, str], tuple[str, list[str]]]
+
+
+def commit_chooser(window: TimeWindow, policy: Policy, push_time: datetime | None) -> Chooser:
+    """``choose_commit`` bound to one submission's window, for intake to call on the fetched
+    history: every entry point that lets the window decide goes through here."""
+    return lambda git_dir, head: choose_commit(git_dir, head, window, policy, push_time)

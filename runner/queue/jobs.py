@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from challenges.load import Challenge
-from challenges.roster import ALIAS_PATTERN, RosterEntry
+from challenges.roster import ALIAS_PATTERN, RosterEntry, SubmissionId
 from runner.intake.take_in import IntakeOptions
 from runner.pipeline import GradeRequest, request_for
 from runner.queue.claim import request_key
@@ -29,7 +29,7 @@ class Job(BaseModel):
     """Bundled challenge slug, or an absolute challenge directory on the workers."""
     source: str
     ref: str | None = None
-    alias: str = Field(pattern=ALIAS_PATTERN)
+    alias: SubmissionId = Field(pattern=ALIAS_PATTERN)
     """The submission id, hence a directory name under ``out_dir``: no path may hide in it."""
     out_dir: str
     """Where the worker writes the reports (OUT/<alias>/): a directory the workers share."""

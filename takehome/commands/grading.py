@@ -10,12 +10,12 @@ from rich.console import Console
 
 from challenges.roster import load_roster
 from reports.render.cohort_page import write_index
-from reports.scorecard import Scorecard, load_scorecard
+from reports.scorecard import Scorecard
 from runner.batch import default_slots
 from runner.check import check_samples, tests_percent
 from runner.cohort import grade_cohort, plan_cohort
 from runner.pipeline import GradeRequest, grade
-from runner.regrade import regrade
+from runner.regrade import recorded_scorecard, regrade
 from takehome import wiring
 from takehome.batch_view import progress_bar, summary_table
 from takehome.commands import queueing
@@ -24,6 +24,7 @@ from takehome.options import (
     DATE_FORMATS,
     blind_option,
     challenge_option,
+    id_option,
     out_dir_option,
     scorecard_argument,
     utc,
@@ -46,9 +47,13 @@ def summary_line(card: Scorecard, where: Path) -> str:
 @click.command("grade")
 @click.argument("submission")
 @challenge_option(CHALLENGE_HELP)
-@click.option("--ref", default=None, help="Branch, tag or commit SHA (default: the head).")
+@click.option(
+    "--ref",
+    default=None,
+    help="Branch, tag or commit SHA, graded as is (default: the head; the time window picks).",
+)
 @out_dir_option("out", "Reports go to OUT/<submission-id>/.")
-@click.option("--id", "submission_id", default=None, help="Submission id (default: from the path).")
+@id_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scorecard JSON, not a summary.")
 @blind_option
 @click.option(
@@ -78,7 +83,7 @@ def grade_command(
     client, image = wiring.engine_and_image(settings, challenge)
     request = GradeRequest(
         source=submission, challenge=challenge, ref=ref, submission_id=submission_id,
-        window_start=utc(started_at), deadline=utc(deadline),
+        window_start=utc(started_at), deadline=utc(deadline), pinned=ref is not None,
     )  # fmt: skip
     config = wiring.pipeline_config(settings, challenge, blind)
     graded = grade(request, client, image, config, out_dir)
@@ -163,7 +168,7 @@ def check_command(challenge_ref: str, out_dir: Path) -> None:
 def regrade_command(scorecard_path: Path, challenge_ref: str | None, out_dir: Path) -> None:
     """Grade SCORECARD's commit again and print what changed, row by row."""
     settings = load_settings()
-    recorded = load_scorecard(scorecard_path)
+    recorded = recorded_scorecard(scorecard_path)
     challenge = wiring.challenge(challenge_ref or recorded.challenge.id)
     client, image = wiring.engine_and_image(settings, challenge)
     config = wiring.pipeline_config(settings, challenge)

@@ -1,11 +1,13 @@
-"""``POST /hooks/github``: a push to a roster repository is graded at its new head commit.
+"""``POST /hooks/github``: a push to a roster repository is graded from its new head commit.
 
 Order matters and is the security argument: the body is read with a cap (413), its
 signature is checked in constant time before anything in it is parsed (401), then the
 headers (400), the JSON (400), and only a well-formed delivery is recorded, so that a replayed
 delivery id is answered 200 and enqueues nothing. The payload only selects a roster entry:
 what is fetched is the URL staff put on the roster, at the ``after`` commit, with the time our
-server saw the push (commit dates can be forged; this cannot).
+server saw the push (commit dates can be forged; this cannot). Which commit of that history is
+graded is the batch's decision too: the request is the roster line's (``request_for``), the
+time window chooses (``graders.history.time_window``), a late head is not graded as such.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from runner.pipeline import GradeRequest
+from challenges.roster import RosterEntry
+from runner.pipeline import GradeRequest, request_for
 from runner.store.runs import Store, StoreError
 from takehome.web.config import Enqueue, WebConfig
 from takehome.web.http import BadLength, BodyTooLarge, read_capped
@@ -103,11 +106,9 @@ def _push(data: dict[str, Any], config: WebConfig, received: datetime) -> Verdic
         return _ignored(f"{clone_url} is not on the roster")
     if watched.ref is not None and ref not in {watched.ref, f"refs/heads/{watched.ref}"}:
         return _ignored(f"push to {ref}; the roster grades {watched.ref} of {watched.alias}")
-    request = GradeRequest(
-        source=watched.clone_url, challenge=watched.challenge, ref=after,
-        submission_id=watched.alias, window_start=watched.window_start,
-        deadline=watched.deadline, push_time=received, candidate_names=(watched.alias,),
-    )  # fmt: skip
+    entry = RosterEntry(alias=watched.alias, repo=watched.clone_url, ref=watched.ref,
+                        invited_at=watched.window_start, deadline=watched.deadline)  # fmt: skip
+    request = request_for(entry, watched.challenge, ref=after, push_time=received)
     return Verdict(202, {"status": "queued", "alias": watched.alias, "commit": after}, request)
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from graders.history.git_read import HistoryError
 from graders.history.commits import measure_history
+from graders.history.git_read import HistoryError
 from graders.history.time_window import TimeWindow, choose_commit, window_bounds
 
 OPENED = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
@@ -335,3 +335,51 @@ def test_bad_repositories_and_revisions_are_expected_errors(timeline: Timeline, 
         with pytest.raises(HistoryError, match="does not name a commit"):
             choose_commit(timeline.git_dir, rev, window(), "head")
     assert measure_history(timeline.git_dir, head, window()).graded_commit == head
+
+
+# --- one lateness rule for the choice and the evidence -----------------------------------------
+
+
+def test_the_evidence_lists_the_late_commits_the_window_left_out(
+    timeline: Timeline, late_history: list[str]
+):
+    head = late_history[-1]
+    graded, _ = choose_commit(timeline.git_dir, head, window(), "last_in_window")
+    measured = measure_history(timeline.git_dir, graded, window(), head=head)
+    assert measured.graded_commit == graded == late_history[1]
+    assert [c.sha for c in measured.commits] == late_history
+    assert [c.late for c in measured.commits] == [False, False, True, True]
+    assert measured.late_commits == 2
+    assert not measured.single_commit
+
+
+def test_single_commit_is_flagged_only_when_the_history_has_one(timeline: Timeline):
+    first = timeline.commit("2026-11-22 09:00:00 +0000", {"a.py": lines(40)}, "everything")
+    head = timeline.commit("2026-11-22 13:00:00 +0000", {"a.py": lines(41)}, "late fix")
+    graded, _ = choose_commit(timeline.git_dir, head, window(), "last_in_window")
+    assert graded == first
+    measured = measure_history(timeline.git_dir, graded, window(), head=head)
+    assert len(measured.commits) == 2
+    assert not measured.single_commit
+    assert "the whole submission is in a single commit" not in measured.flags()
+    alone = measure_history(timeline.git_dir, first, window())
+    assert alone.single_commit, "one commit is still flagged"
+
+
+@pytest.mark.parametrize("minutes_after_end", [-5, 0, 30])
+def test_a_push_time_decides_lateness_the_same_way_for_the_choice_and_the_evidence(
+    timeline: Timeline, late_history: list[str], minutes_after_end: int
+):
+    head = late_history[-1]
+    pushed = OPENED + timedelta(hours=4, minutes=minutes_after_end)
+    graded, notes = choose_commit(timeline.git_dir, head, window(), "last_in_window", pushed)
+    measured = measure_history(timeline.git_dir, graded, window(), pushed, head=head)
+    graded_index = late_history.index(graded)
+    assert all(not c.late for c in measured.commits[: graded_index + 1])
+    assert all(c.late for c in measured.commits[graded_index + 1 :])
+    if minutes_after_end <= 0:  # received in time: no date can make a commit late
+        assert (graded, notes) == (head, [])
+        assert measured.late_commits == 0
+    else:
+        assert graded == late_history[1]
+        assert measured.late_commits == 2

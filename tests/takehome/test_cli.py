@@ -319,3 +319,19 @@ def test_review_complete_finalize_export_and_regrade_from_the_command_line(tmp_p
     assert regraded.returncode == 0, regraded.stderr
     assert "solution: hidden suite:" in regraded.stdout
     assert "solution: row core:" in regraded.stdout
+
+
+@pytest.mark.parametrize(
+    "bad", ["../x", "..", "/tmp/takehome-abs-id", "a\nb", "x" * 300, "index.html"]
+)
+def test_grade_refuses_an_id_that_would_become_a_path_outside_out(tmp_path, bad):
+    out = tmp_path / "deep" / "out"
+    out.parent.mkdir()
+    result = takehome("grade", str(KV / "solution"), "--challenge", "kv-store", "--id", bad,
+                      "--out", str(out))  # fmt: skip
+    assert result.returncode == 1
+    line = _one_error_line(result)
+    assert line.startswith("error: --id: ")
+    assert repr(bad[:70]) in line
+    assert [p.name for p in tmp_path.rglob("*")] == ["deep"], "nothing written anywhere"
+    assert not Path("/tmp/takehome-abs-id").exists()

@@ -28,6 +28,10 @@ import httpx
 import pytest
 
 from challenges.load import Challenge
+from challenges.roster import RosterEntry
+from runner.intake.take_in import IntakeOptions, new_work_dir, take_in
+from runner.intake.url_policy import UrlPolicy
+from runner.pipeline import chooser_for, request_for
 from runner.store.runs import Store
 from takehome.web.app import create_app
 from takehome.web.config import WatchedRepo, WebConfig
@@ -399,3 +403,45 @@ def test_takehome_serve_refuses_a_short_secret(tmp_path: Path):
     assert result.stderr.strip() == (
         "error: TAKEHOME_WEBHOOK_SECRET: use at least 16 random characters"
     )
+
+
+def _dated_commit(repo: Path, when: datetime, name: str) -> str:
+    (repo / name).write_text(f"{name}\n")
+    stamp = when.strftime("%Y-%m-%d %H:%M:%S +0000")
+    env = {"PATH": os.environ["PATH"], "HOME": str(repo.parent), "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com",
+           "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com",
+           "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}  # fmt: skip
+    for args in (["add", "-A"], ["commit", "-q", "-m", name], ["rev-parse", "HEAD"]):
+        done = subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True,
+                              text=True, check=True)  # fmt: skip
+    return done.stdout.strip()
+
+
+def test_a_late_push_is_graded_at_the_commit_the_batch_grades(tmp_path, kv_store):
+    """One rule: the pushed head is not graded when it is late, the last commit inside is."""
+    repo = tmp_path / "alice"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    inside = _dated_commit(repo, STARTED + timedelta(hours=1), "work.py")
+    head = _dated_commit(repo, STARTED + timedelta(hours=6), "late.py")  # the window is 4h
+    watched = (WatchedRepo(str(repo), "alice", kv_store, window_start=STARTED),)
+    hook = serve_hook(tmp_path, kv_store, watched)
+    served = next(hook)
+    try:
+        response = served.deliver(push(clone_url=str(repo), after=head))
+        assert response.status_code == 202, response.text
+        [pushed] = served.queued.requests
+    finally:
+        hook.close()
+    batch = request_for(RosterEntry(alias="alice", repo=str(repo), invited_at=STARTED), kv_store)
+    options = IntakeOptions(policy=UrlPolicy(allowed_hosts=[]))
+    graded = {}
+    for name, request in (("webhook", pushed), ("batch", batch)):
+        work = new_work_dir(tmp_path)
+        graded[name] = take_in(request.source, request.ref, work, options, chooser_for(request))
+    assert {name: intake.commit for name, intake in graded.items()} == {
+        "webhook": inside,
+        "batch": inside,
+    }
+    assert graded["webhook"].head == head, "the pushed commit was fetched"
