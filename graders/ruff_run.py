@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import time
 from collections import Counter
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from challenges.lint_rules import ruff_binary
 from graders.text import clean
 
 RUFF_TIMEOUT = 60.0
@@ -64,21 +64,6 @@ class RuffOutput:
 
 class _Failed(Exception):
     """One ruff process did not give a usable answer; the message says why."""
-
-
-def ruff_binary() -> str:
-    """The ruff executable installed with the grader, else the one on ``PATH``."""
-    try:
-        from ruff import find_ruff_bin  # type: ignore[import-untyped, unused-ignore]
-
-        found: str = find_ruff_bin()
-        return found
-    except (ImportError, FileNotFoundError):
-        pass
-    on_path = shutil.which("ruff")
-    if on_path is None:
-        raise RuntimeError("ruff is not installed: the lint grader cannot run")
-    return on_path
 
 
 def _chunks(files: Sequence[str]) -> Iterator[list[str]]:
