@@ -4,6 +4,7 @@ The grader must know the expected set of node IDs *before* anything runs: a repo
 container that names other tests, or fewer, was tampered with. Reading the files as syntax
 (never importing them) also lets a challenge load on a host that has none of its dependencies.
 Parametrized tests are counted once per function; their instances share its weight.
+``unittest.TestCase`` subclasses count whatever their names, as pytest collects them.
 """
 
 from __future__ import annotations
@@ -54,13 +55,66 @@ def _module_markers(tree: ast.Module | ast.ClassDef) -> set[str]:
     return markers
 
 
+def _base_name(base: ast.expr) -> str | None:
+    if isinstance(base, ast.Name):
+        return base.id
+    if isinstance(base, ast.Attribute):
+        return base.attr
+    return None
+
+
+def _test_methods(cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    return {
+        member.name: member
+        for member in cls.body
+        if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef)
+        and member.name.startswith("test")
+    }
+
+
+def _unittest_tests(
+    relative: str, cls: ast.ClassDef, cases_of: dict[str, ast.ClassDef], inherited: set[str]
+) -> list[HiddenTest]:
+    """Tests of a ``unittest.TestCase`` subclass, whatever its name (pytest collects every
+    one): its ``test*`` methods and those it inherits from TestCase classes of the same file,
+    its own overriding theirs."""
+    methods = _test_methods_with_bases(cls, cases_of)
+    markers = inherited.union(*(_marker_names(d) for d in cls.decorator_list))
+    return [_case(relative, [cls.name], method, markers) for method in methods.values()]
+
+
+def _test_methods_with_bases(
+    cls: ast.ClassDef, cases_of: dict[str, ast.ClassDef]
+) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for base in reversed(cls.bases):
+        name = _base_name(base)
+        if name in cases_of and cases_of[name] is not cls:
+            methods.update(_test_methods_with_bases(cases_of[name], cases_of))
+    methods.update(_test_methods(cls))
+    return methods
+
+
+def _is_test_case(cls: ast.ClassDef, cases_of: dict[str, ast.ClassDef]) -> bool:
+    """A subclass of ``unittest.TestCase`` (or ``IsolatedAsyncioTestCase``...), directly or
+    through a TestCase class defined earlier in the same file."""
+    return any(
+        (name := _base_name(base)) is not None and (name.endswith("TestCase") or name in cases_of)
+        for base in cls.bases
+    )
+
+
 def _tests_in(tree: ast.Module, relative: str) -> list[HiddenTest]:
     module_markers = _module_markers(tree)
     cases: list[HiddenTest] = []
+    cases_of: dict[str, ast.ClassDef] = {}
     for statement in tree.body:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             if statement.name.startswith("test"):
                 cases.append(_case(relative, [], statement, module_markers))
+        elif isinstance(statement, ast.ClassDef) and _is_test_case(statement, cases_of):
+            cases_of[statement.name] = statement
+            cases.extend(_unittest_tests(relative, statement, cases_of, module_markers))
         elif isinstance(statement, ast.ClassDef) and statement.name.startswith("Test"):
             cases.extend(_class_tests(relative, [], statement, module_markers))
     return cases

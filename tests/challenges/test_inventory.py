@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -284,3 +285,46 @@ def test_inventory_agrees_with_pytest_collection(tmp_path: Path, marker: str | N
     cases = inventory(suite)
     ours = {case.node_id for case in cases if marker is None or marker in case.markers}
     assert ours == _pytest_collects(suite, ini, marker)
+
+
+MIXED_SUITE = {
+    "test_acronym.py": (
+        "import unittest\n\n"
+        "class AcronymTest(unittest.TestCase):\n"
+        "    def test_basic(self):\n        pass\n"
+        "    def test_lowercase_words(self):\n        pass\n"
+        "    def helper(self):\n        pass\n\n"
+        "class Base(unittest.TestCase):\n    def test_shared(self):\n        pass\n\n"
+        "class Derived(Base):\n    def test_own(self):\n        pass\n\n"
+        "class Plain:\n    def test_not_collected(self):\n        pass\n\n"
+        "@unittest.skip('extra credit')\n"
+        "class ExtraTest(unittest.TestCase):\n    def test_bonus(self):\n        pass\n"
+    ),
+    "test_mixed.py": (
+        "import pytest\nfrom unittest import TestCase, IsolatedAsyncioTestCase\n\n"
+        "def test_function():\n    pass\n\n"
+        "@pytest.mark.parametrize('n', [1, 2])\ndef test_param(n):\n    pass\n\n"
+        "class TestPlain:\n    def test_method(self):\n        pass\n"
+        "    class TestNested:\n        def test_inner(self):\n            pass\n\n"
+        "class WordCountTests(TestCase):\n    def test_count(self):\n        pass\n\n"
+        "class AsyncChecks(IsolatedAsyncioTestCase):\n"
+        "    async def test_async(self):\n        pass\n"
+    ),
+}
+
+
+def test_the_inventory_is_what_pytest_collects_for_unittest_and_mixed_suites(tmp_path):
+    """Exercism-style suites (``AcronymTest(unittest.TestCase)``), inherited test methods, and a
+    file mixing functions, ``Test*`` classes and TestCase classes: the same tests as pytest."""
+    for name, text in MIXED_SUITE.items():
+        (tmp_path / name).write_text(text)
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "--rootdir", str(tmp_path), "-c", "/dev/null", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path, check=True,
+    ).stdout  # fmt: skip
+    by_pytest = {
+        re.sub(r"\[.*\]$", "", line) for line in collected.splitlines() if "::" in line
+    }  # parametrized instances are one inventory entry
+    assert {case.node_id for case in inventory(tmp_path)} == by_pytest
+    assert "test_acronym.py::Derived::test_shared" in by_pytest
