@@ -185,3 +185,30 @@ def test_row_28_skips_from_candidate_code_are_failures(
     skipped = [r for r in card.tests.results if r.message.startswith("skipped in this run")]
     assert len(skipped) > 20
     assert {(r.status, r.score) for r in skipped} == {("failed", 0)}
+
+
+def test_row_12_this_runs_canaries_and_the_images_suite_are_out_of_reach_beforehand(
+    hostile_repo, grade_with, kv_store, kv_image
+):
+    attack = (
+        "import os\n"
+        "for _path in ('/opt/takehome/suite/test_core.py', '/opt/takehome/canaries.json'):\n"
+        "    try:\n"
+        "        open(_path).close()\n"
+        "        print('READ-OK', _path)\n"
+        "    except OSError as _e:\n"
+        "        print('READ-DENIED', _e.errno)\n"
+        "try:\n"
+        "    open('/opt/takehome/run/suite/test_planted.py', 'w')\n"
+        "    print('WRITE-OK')\n"
+        "except OSError as _e:\n"
+        "    print('WRITE-DENIED', _e.errno)\n"
+    )
+    repo = hostile_repo({"kvstore.py": _starter_with(attack)}, base="starter")
+    card = grade_with(repo, kv_store, kv_image)
+    assert card.tests.score == 0
+    output = card.tests.output_excerpt
+    assert "READ-OK" not in output
+    assert "WRITE-OK" not in output
+    assert output.count(f"READ-DENIED {EACCES}") >= 2
+    assert f"WRITE-DENIED {EACCES}" in output
