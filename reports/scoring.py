@@ -18,6 +18,7 @@ from graders.base import Outcome, sources
 from graders.complexity import ComplexityMeasurement
 from graders.hidden_suite import CaseResult, CaseStatus, SuiteMeasurement
 from graders.lint import LintMeasurement
+from graders.static_skips import statically_skipped
 from reports.scorecard import (
     SCORECARD_SCHEMA_VERSION,
     AutoRow,
@@ -62,12 +63,17 @@ def _nothing_written(measurements: Measurements) -> str | None:
 
 
 def _test_max_scores(challenge: Challenge) -> dict[str, float]:
-    """Points each test is worth: its row's points shared out by weight."""
+    """Points each test is worth: its row's points shared out by weight. A test the suite
+    itself always skips is worth nothing: not scored, never charged."""
+    skipped = statically_skipped(challenge)
     worth: dict[str, float] = {}
     for criterion in challenge.rubric.auto:
         cases = challenge.groups.get(criterion.id, ())
-        weights = {case.node_id: criterion.weights.get(case.name, 1.0) for case in cases}
-        total = sum(weights.values())
+        weights = {
+            case.node_id: 0.0 if case.node_id in skipped else criterion.weights.get(case.name, 1.0)
+            for case in cases
+        }
+        total = sum(weights.values()) or 1.0
         for node_id, weight in weights.items():
             worth[node_id] = criterion.points * weight / total
     return worth

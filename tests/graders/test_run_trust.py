@@ -17,6 +17,8 @@ from challenges.load import Challenge, load_challenge
 from graders.base import Outcome
 from graders.hidden_suite import CaseStatus, evaluate
 from graders.registry import available
+from reports.scorecard import SubmissionInfo
+from reports.scoring import build_scorecard
 from tests.graders.test_tests import (
     FAILED_CORE,
     completed,
@@ -30,6 +32,7 @@ from tests.graders.test_tests import (
     suite_events,
     wrapper_stdout,
 )
+from tests.reports.conftest import provenance
 
 CANARIES = ["test_core.py::test_keys_again_sorted", "test_ttl.py::test_expire_value_after"]
 
@@ -176,6 +179,11 @@ def test_tests_the_suite_skips_are_not_scored_and_never_charged(skipping_kv: Cha
     assert measurement.reason == "all 49 tests passed"
     found = statuses(measurement)
     assert [found[node_id] for node_id in skipped] == [CaseStatus.SKIPPED] * 2
+    info = SubmissionInfo(id="s", source="/tmp/s", ref=None, commit="sha256:00")
+    card = build_scorecard(skipping_kv, info, measurement, provenance(skipping_kv), [])
+    assert card.tests.score == card.tests.max_score == 75  # never charged
+    by_id = {entry.node_id: entry for entry in card.tests.results}
+    assert [(by_id[n].score, by_id[n].max_score) for n in skipped] == [(0.0, 0.0)] * 2
 
 
 # ------------------------------------------------------------------ canaries
