@@ -7,6 +7,7 @@ retried with back-off and, if they persist, recorded as infra errors that carry 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import time
@@ -18,7 +19,7 @@ from typing import TypeVar
 
 from challenges.load import Challenge
 from challenges.model import Limits
-from challenges.roster import RosterEntry
+from challenges.roster import RESERVED_IDS, RosterEntry, check_id
 from challenges.units import parse_duration
 from graders.base import Outcome, RunEvidence, Submission
 from graders.hidden_suite import SuiteGrader, SuiteMeasurement, unrun_measurement
@@ -38,6 +39,10 @@ from runner.sandbox.run_images import RunImage
 from runner.sandbox.warm_pool import WarmPool
 
 _T = TypeVar("_T")
+
+
+MAX_ID_LENGTH = 64
+"""What ``challenges.roster.ALIAS_PATTERN`` allows."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,17 @@ class _Clock:
 
 
 def submission_id(source: str) -> str:
-    """A directory-safe id from the last component of a path or URL."""
+    """A directory-safe id from the last component of a path or URL, always one ``check_id``
+    accepts: an over-long name is cut and keeps a hash of the whole, so two long names that
+    share a beginning stay apart; a reserved name gets a suffix."""
     name = re.split(r"[/:]", source.rstrip("/"))[-1].removesuffix(".git")
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._") or "submission"
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip("._-") or "submission"
+    if len(cleaned) > MAX_ID_LENGTH:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+        cleaned = f"{cleaned[: MAX_ID_LENGTH - 9].rstrip('._-')}-{digest}"
+    if cleaned.lower() in RESERVED_IDS:
+        cleaned = f"{cleaned}-submission"
+    return check_id(cleaned)
 
 
 def _run_once(
