@@ -21,8 +21,10 @@ from typing import IO
 from runner.errors import RepoRejected
 from runner.intake.tree_walk import Deadline, check_name, has_control, shown, sort_key, walk
 
-NEVER_EXPORTED = frozenset({".git"})
-"""A repository pointer in the exported tree could send a tool of ours to another history."""
+NEVER_EXPORTED = frozenset({".git", "__pycache__"})
+"""A repository pointer in the exported tree could send a tool of ours to another history;
+bytecode caches are nobody's source (Python would import a lone ``.pyc`` the static scan and
+the reviewers never see), and one written by a local run would change a folder's hash."""
 
 
 @dataclass(frozen=True)

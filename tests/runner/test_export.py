@@ -481,3 +481,21 @@ def test_copy_leaves_out_names_with_control_characters(tmp_path, dest):
     stats = copy_directory(root, dest, Caps())
     assert everything(dest) == {"app.py"}
     assert sorted(stats.dropped_names) == ["bad", "tab?here.py"]
+
+
+def test_bytecode_caches_are_never_exported_nor_change_the_hash(tmp_path):
+    """A lone ``.pyc`` would be imported in the run although nobody can read it, and a cache a
+    local run writes must not make the same folder another submission."""
+    root = tmp_path / "work"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "core.py").write_text("X = 1\n")
+    plain = tmp_path / "plain"
+    copy_directory(root, plain, Caps())
+    (root / "__pycache__").mkdir()
+    (root / "__pycache__" / "hidden.cpython-311.pyc").write_bytes(b"\x00" * 16)
+    (root / "pkg" / "__pycache__").mkdir()
+    (root / "pkg" / "__pycache__" / "core.cpython-311.pyc").write_bytes(b"\x01" * 16)
+    cached = tmp_path / "cached"
+    copy_directory(root, cached, Caps())
+    assert everything(cached) == {"pkg", "pkg/core.py"}
+    assert tree_hash(cached) == tree_hash(plain)
