@@ -1,35 +1,69 @@
-"""The ``takehome`` command: the group, its subcommands, and the one error boundary."""
+"""The ``takehome`` command: the group, its subcommands, and the one error boundary.
+
+Subcommands are imported when they run, not when the group is built: ``takehome --version``
+and a CI job's one-shot ``grade`` do not pay for the web server, the store or the queue. The
+table below is the one list of commands; ``--help`` imports them all to show their help.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from takehome.commands import admin, grading, queueing, reviewing, web
 from takehome.errors import run_guarded
 
+COMMANDS = {
+    "grade": "takehome.commands.grading:grade_command",
+    "batch": "takehome.commands.grading:batch_command",
+    "regrade": "takehome.commands.grading:regrade_command",
+    "review": "takehome.commands.reviewing:review_command",
+    "scorecard": "takehome.commands.reviewing:scorecard_group",
+    "feedback": "takehome.commands.reviewing:feedback_command",
+    "images": "takehome.commands.admin:images_group",
+    "export": "takehome.commands.admin:export_group",
+    "gc": "takehome.commands.admin:gc_command",
+    "schema": "takehome.commands.admin:schema_command",
+    "serve": "takehome.commands.web:serve_command",
+    "invite": "takehome.commands.web:invite_command",
+    "worker": "takehome.commands.queueing:worker_command",
+}
+CHALLENGE_COMMANDS = {
+    "validate": "takehome.commands.admin:validate_command",
+    "check": "takehome.commands.grading:check_command",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are ``module:attribute`` names, imported on first use."""
+
+    def __init__(self, *args: object, lazy: dict[str, str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, attribute = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{self.lazy[cmd_name]} is not a click command")
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="takehome")
 def cli() -> None:
     """Grade take-home coding challenges: hidden tests in a locked-down container, a partial
     scorecard for human reviewers."""
 
 
-@cli.group("challenge")
+@cli.group("challenge", cls=LazyGroup, lazy=CHALLENGE_COMMANDS)
 def challenge_group() -> None:
     """Validate and check challenges."""
-
-
-challenge_group.add_command(admin.validate_command)
-challenge_group.add_command(grading.check_command)
-for command in (
-    grading.grade_command, grading.batch_command, grading.regrade_command,
-    reviewing.review_command, reviewing.scorecard_group, reviewing.feedback_command,
-    admin.images_group, admin.export_group, admin.gc_command, admin.schema_command,
-    web.serve_command, web.invite_command,
-    queueing.worker_command,
-):  # fmt: skip
-    cli.add_command(command)
 
 
 def main() -> None:

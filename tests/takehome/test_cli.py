@@ -46,7 +46,9 @@ def _one_error_line(result) -> str:
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Every command and group of the CLI, found in the click tree (none can be forgotten)."""
     found = [path]
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             found += _commands(command, (*path, name))
         else:
@@ -55,10 +57,11 @@ def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str,
 
 
 def _command(path: tuple[str, ...]) -> click.Command:
-    command: click.Command = cli
+    command: click.Command | None = cli
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        command = command.get_command(click.Context(command), name)
+    assert command is not None
     return command
 
 
@@ -335,3 +338,17 @@ def test_grade_refuses_an_id_that_would_become_a_path_outside_out(tmp_path, bad)
     assert repr(bad[:70]) in line
     assert [p.name for p in tmp_path.rglob("*")] == ["deep"], "nothing written anywhere"
     assert not Path("/tmp/takehome-abs-id").exists()
+
+
+def test_the_group_imports_no_command_until_it_runs():
+    """``takehome --version`` (and a CI job's one-shot grade) must not pay for the web server,
+    the store or the queue: building the group imports none of them."""
+    heavy = ("docker", "sqlalchemy", "fastapi", "celery", "uvicorn", "takehome.commands")
+    probe = (
+        "import sys, takehome.cli; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r} "
+        f"or m.startswith('takehome.commands')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True).stdout  # fmt: skip
+    assert loaded.strip() == "[]"
