@@ -15,7 +15,6 @@ from runner.placement import HasFinishedWork
 from runner.sandbox.engine import Engine, connect
 from runner.sandbox.reaper import reap
 from runner.sandbox.run_images import RunImage, ensure_run_image
-from runner.store.runs import Store
 from takehome.settings import Settings
 
 
@@ -44,6 +43,8 @@ def finished_work_in_store(settings: Settings) -> HasFinishedWork:
     holding work (the new grade then goes beside, and nothing is replaced)."""
 
     def check(card: Scorecard) -> bool:
+        from runner.store.runs import Store
+
         try:
             with Store.open(settings.store_url) as store:
                 found = store.find_scorecard(card)

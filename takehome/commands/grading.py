@@ -18,7 +18,6 @@ from runner.pipeline import GradeRequest, grade
 from runner.regrade import recorded_scorecard, regrade
 from takehome import wiring
 from takehome.batch_view import progress_bar, summary_table
-from takehome.commands import queueing
 from takehome.errors import EXIT_EXPECTED
 from takehome.options import (
     DATE_FORMATS,
@@ -125,6 +124,8 @@ def batch_command(
     client, image = wiring.engine_and_image(settings, challenge)
     config = wiring.pipeline_config(settings, challenge, blind)
     if queued:
+        from takehome.commands import queueing  # the queue and the store only with --queue
+
         cards, kept = queueing.grade_queued(settings, entries, challenge_ref, challenge, image,
                                             config, out_dir, blind)  # fmt: skip
         Console().print(summary_table(cards, kept))
