@@ -93,6 +93,8 @@ def _tamper_findings(challenge: Challenge, reading: Reading) -> list[str]:
     ):
         differ = sorted((collected - expected) or (collected ^ expected))[0]
         findings.append(f"the collected tests differ from the hidden suite (e.g. {differ})")
+    if disorder := reading.out_of_order():
+        findings.append(disorder)
     if reading.collect_errors and reading.phases:
         findings.append(
             "results were reported although collection failed, when pytest runs no test"

@@ -111,5 +111,24 @@ class Reading:
                 return worst
         return CaseStatus.PASSED
 
+    def out_of_order(self) -> str | None:
+        """The first result that breaks pytest's run order: tests run one after another in
+        the order collected (the tripwire first), so the tests with results are always a
+        prefix of the collected list, and none has a result before collection ended."""
+        seen: list[str] = []
+        collected_yet = False
+        for event in self.parsed.events:
+            if isinstance(event, CollectedEvent):
+                collected_yet = True
+            elif isinstance(event, PhaseEvent) and (not seen or seen[-1] != event.node_id):
+                if not collected_yet:
+                    return f"a result for {event.node_id} came before the tests were collected"
+                seen.append(event.node_id)
+        expected = (self.collected or [])[: len(seen)]
+        for position, node_id in enumerate(seen):
+            if position >= len(expected) or expected[position] != node_id:
+                return f"the result for {node_id} came out of the order the tests were collected in"
+        return None
+
     def reported(self) -> set[str]:
         return {base_id(node_id) for node_id in self.phases}

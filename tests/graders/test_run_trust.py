@@ -135,6 +135,24 @@ def test_a_repeated_collected_event_is_tamper(kv_store: Challenge) -> None:
     assert measurement.reason == "the test process sent its 'collected' event twice"
 
 
+def test_results_before_collection_ended_are_tamper(kv_store: Challenge) -> None:
+    # forged at import (during collection), then the process SIGKILLs itself: no "collected"
+    events = [e for e in suite_events(kv_store) if e["event"] == "phase"]
+    measurement = grade(kv_store, report(events, returncode=-9))
+    assert measurement.outcome is Outcome.TAMPER_SUSPECTED
+    assert measurement.reason.endswith("came before the tests were collected")
+
+
+def test_results_that_skip_over_a_collected_test_are_tamper(kv_store: Challenge) -> None:
+    # forged passes for a chosen subset, then death: pytest runs tests in collected order
+    events = suite_events(kv_store)
+    skipped_over = events[1]["node_ids"][5]
+    events = [e for e in events if e.get("node_id") != skipped_over]
+    measurement = grade(kv_store, report(events, returncode=-9))
+    assert measurement.outcome is Outcome.TAMPER_SUSPECTED
+    assert "out of the order the tests were collected in" in measurement.reason
+
+
 # ------------------------------------------------------------------ skips
 
 

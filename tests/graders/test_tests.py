@@ -72,15 +72,19 @@ def suite_events(
     messages: dict[str, str] | None = None,
 ) -> list[Event]:
     """start, collected (the whole suite) and every test's phases, tripwire first as the
-    plugin orders them, then suite order.
+    plugin orders them, then suite order; tests listed as not run are collected last, in
+    the order given, so that the results are a prefix of the collected order as pytest's
+    always are (a caller may append their phases in that order).
 
     Tests pass unless listed; the tripwire fails unless told otherwise.
     """
-    failed, timed_out, not_run = set(failed), set(timed_out), set(not_run)
+    last = list(not_run)
+    failed, timed_out, not_run = set(failed), set(timed_out), set(last)
     messages = messages or {}
     node_ids = sorted(
         (case.node_id for case in challenge.tests), key=lambda n: n != challenge.tripwire
     )
+    node_ids = [n for n in node_ids if n not in not_run] + [n for n in last if n in node_ids]
     events: list[Event] = [
         {"event": "start", "pytest": "7.2.1"},
         {"event": "collected", "node_ids": node_ids},

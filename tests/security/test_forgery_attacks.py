@@ -134,6 +134,29 @@ def test_row_12_result_forgery_through_the_plugin_is_caught(
     assert any("secret canary" in message for message in tamper), tamper
 
 
+def _forged_events(challenge: Challenge) -> list[bytes]:
+    """Event lines of a run where the tripwire failed and every scored test passed."""
+    events = [e for e in completed(challenge)["events"] if e["event"] == "phase"]
+    return [json.dumps(event).encode() + b"\n" for event in events]
+
+
+def test_row_12_results_forged_before_collection_then_a_self_kill_are_caught(
+    hostile_repo, grade_with, kv_store, kv_image
+):
+    attack = (
+        "import os, signal\n"
+        "_fd = int(os.environ['TAKEHOME_REPORT_FD'])\n"
+        f"for _line in {_forged_events(kv_store)!r}:\n"
+        "    os.write(_fd, _line)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)  # looks like the memory limit\n"
+    )
+    repo = hostile_repo({"kvstore.py": _starter_with(attack)}, base="starter")
+    card = grade_with(repo, kv_store, kv_image)
+    assert card.outcome == "tamper_suspected", card.reason
+    assert card.tests.score == 0
+    assert "before the tests were collected" in card.reason
+
+
 PARAMETRIZED = (
     "\n\n@pytest.mark.parametrize('key', ['a', 'b', 'c'])\n"
     "def test_set_then_get_each_key(key):\n"
