@@ -46,6 +46,17 @@ UNITTEST_SUITE = {
         "class TestPlain:\n"
         "    def test_plain(self):\n        assert Thing().value() == 3\n"
     ),
+    "test_based.py": (
+        "from __future__ import annotations\n"
+        "import unittest\nfrom typing import TYPE_CHECKING\nfrom thing import Thing\n"
+        "if TYPE_CHECKING:\n    from thing import Nothing\n\n"
+        "class TestBase(unittest.TestCase):\n"
+        "    def setUp(self):\n        self.thing = Thing()\n\n"
+        "    def test_base(self):\n        self.assertEqual(self.thing.value(), 3)\n\n"
+        "class TestDerived(TestBase):\n"
+        "    def test_derived(self) -> Nothing:\n"
+        "        self.assertEqual(self.thing.value() + 1, 4)\n"
+    ),
     "test_skipped_module.py": (
         "import pytest\npytestmark = pytest.mark.skip\n\ndef test_x():\n    assert 1 == 1\n"
     ),
@@ -106,6 +117,8 @@ def test_the_catalog_skips_the_tripwire_skipped_modules_and_tests_that_return(
     found = canaries.catalog(str(unittest_suite), "test_wire.py::test_wire")
     tests = {(place[0], place[2]) for place in found["places"]}
     assert tests == {
+        ("test_based.py", "test_base"),
+        ("test_based.py", "test_derived"),
         ("test_thing.py", "test_value"),
         ("test_thing.py", "test_bad"),
         ("test_thing.py", "test_plain"),
@@ -125,6 +138,16 @@ def test_unittest_canaries_fail_honestly_and_pass_under_lying_asserts(
     assert any("::Test" in node_id for node_id in planted)  # a canary class beside TestThing
     outcomes = _pytest(unittest_suite, honest)
     assert {outcomes[node_id] for node_id in planted} == {"FAILED"}
-    assert outcomes["test_thing.py::TestThing::test_value"] == "PASSED"
+    real = {node_id: outcome for node_id, outcome in outcomes.items() if node_id not in planted}
+    assert real == {
+        "test_based.py::TestBase::test_base": "PASSED",
+        "test_based.py::TestDerived::test_base": "PASSED",
+        "test_based.py::TestDerived::test_derived": "PASSED",
+        "test_thing.py::TestThing::test_value": "PASSED",
+        "test_thing.py::TestThing::test_bad": "PASSED",
+        "test_thing.py::TestPlain::test_plain": "PASSED",
+        "test_wire.py::test_wire": "FAILED",
+        "test_wire.py::test_returns": "PASSED",
+    }
     lied = _pytest(unittest_suite, liar)
     assert "PASSED" in {lied[node_id] for node_id in planted}

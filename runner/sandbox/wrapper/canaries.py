@@ -165,7 +165,9 @@ def _module_name(suite, relative):
     return ".".join(parts)
 
 
-_PREAMBLE = """import importlib as _importlib
+_PREAMBLE = """from __future__ import annotations
+
+import importlib as _importlib
 
 _source = _importlib.import_module({name!r})
 globals().update(
@@ -173,10 +175,22 @@ globals().update(
         _key: _value
         for _key, _value in vars(_source).items()
         if not _key.startswith("__")
-        and not (_key.startswith(("test", "Test")) and callable(_value))
+        and not (
+            _key.startswith(("test", "Test"))
+            and getattr(_value, "__module__", None) == _source.__name__
+        )
     }}
 )
 """
+"""A canary module has its source module's globals (helpers, fixtures, marks, imports),
+none of the tests defined there, and annotations left unevaluated as in any module."""
+
+_SILENCE = """for _name in dir({cls}):
+    if _name.startswith("test") and _name != {keep!r}:
+        setattr({cls}, _name, None)
+"""
+"""A canary class inherits its source class (set-up, fixtures, helpers) but none of its
+tests: attributes that are not callable are not collected, by pytest or by unittest."""
 
 
 def _canary_module(suite, relative, places, vocabulary, taken):
@@ -194,31 +208,20 @@ def _canary_module(suite, relative, places, vocabulary, taken):
         )
         name = _fresh("test_", vocabulary, taken)
         canary = _canary_function(function, index, style, name)
-        if classes:  # the class's own helpers and set-up come along, none of its tests
-            kept = [copy.deepcopy(n) for n in owner.body if not _is_test(n)]
+        if classes:
             class_name = _fresh("Test", vocabulary, taken, camel=True)
-            canary = ast.ClassDef(
-                name=class_name,
-                bases=copy.deepcopy(owner.bases),
-                keywords=copy.deepcopy(owner.keywords),
-                body=[*kept, canary],
-                decorator_list=[],
-            )
+            base = ast.Attribute(ast.Name("_source", ast.Load()), classes[0], ast.Load())
+            canary = ast.ClassDef(class_name, [base], [], [canary], [])
+            silence = ast.parse(_SILENCE.format(cls=class_name, keep=name)).body
+            definitions += [canary, *silence]
             node_ids.append(f"{path}::{class_name}::{name}")
         else:
+            definitions.append(canary)
             node_ids.append(f"{path}::{name}")
-        definitions.append(canary)
     code = ast.unparse(ast.fix_missing_locations(ast.Module(definitions, [])))
     source = _PREAMBLE.format(name=_module_name(suite, relative)) + "\n\n" + code + "\n"
     ast.parse(source)  # a canary that does not parse is a bug: raise before writing
     return path, source, node_ids
-
-
-def _is_test(node):
-    name = getattr(node, "name", "")
-    if isinstance(node, ast.ClassDef):
-        return name.startswith("Test")
-    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and name.startswith("test")
 
 
 def plant(suite, catalog_path):
