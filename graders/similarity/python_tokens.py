@@ -1,0 +1,78 @@
+"""Python source → a normalised token stream, through the standard ``ast`` (and its tokenizer).
+
+The tree is cleaned first (``python_clean``), then walked in field order: one token per node
+kind, so layout, comments and docstrings leave nothing. Identifiers become ``Name`` (builtins
+such as ``len`` keep their name: a renamer leaves them), attribute and argument names vanish,
+literals keep only their type, and type annotations are dropped (adding or removing them is a
+cosmetic edit). Each block ends with a ``}`` token so nesting shows in the stream.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import warnings
+
+from graders.similarity.python_clean import cleaned
+from graders.similarity.tokens import Token
+
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+_SKIPPED_FIELDS = frozenset({"annotation", "returns", "type_comment", "ctx", "type_params"})
+_SILENT = (ast.expr_context,)
+
+
+def _constant(value: object) -> str:
+    if isinstance(value, bool) or value is None or value is Ellipsis:
+        return f"Constant:{value!r}"
+    if isinstance(value, int | float | complex):
+        return "Constant:number"
+    return "Constant:" + type(value).__name__
+
+
+def _label(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return f"Name:{node.id}" if node.id in _BUILTINS else "Name"
+    if isinstance(node, ast.Constant):
+        return _constant(node.value)
+    if isinstance(node, ast.GeneratorExp):
+        return "ListComp"  # sorted(x for ...) and sorted([x for ...]) are the same code
+    return type(node).__name__
+
+
+class _Emitter:
+    def __init__(self) -> None:
+        self.tokens: list[Token] = []
+        self.segment = 0
+
+    def walk(self, node: ast.AST, line: int) -> None:
+        line = getattr(node, "lineno", line)
+        if isinstance(node, _SILENT):
+            return
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            self.segment += 1
+        self.tokens.append(Token(_label(node), line, self.segment))
+        for field, value in ast.iter_fields(node):
+            if field in _SKIPPED_FIELDS:
+                continue
+            if isinstance(value, ast.AST):
+                self.walk(value, line)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.walk(item, line)
+                if value and isinstance(value[0], ast.stmt):
+                    end = getattr(value[-1], "end_lineno", line) or line
+                    self.tokens.append(Token("}", end, self.segment))
+
+
+def python_tokens(source: str) -> list[Token]:
+    """The normalised tokens of ``source``; raises ``SyntaxError`` (or ``ValueError``,
+    ``RecursionError``) when it does not parse, for the caller to fall back to a lexer."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences and the like
+        tree = ast.parse(source)
+    emitter = _Emitter()
+    for statement in cleaned(tree).body:
+        emitter.segment += 1
+        emitter.walk(statement, 1)
+    return emitter.tokens
