@@ -30,7 +30,6 @@ from reports.analytics.records import LEVELS, RatingRecord
 MIN_UNITS = 30
 """Fewer multiply-rated submissions than this: the row's alpha is shown greyed, too few."""
 REPLICATES = 1000
-CHUNK = 100
 _NORMAL = NormalDist()
 
 
@@ -88,13 +87,11 @@ def bootstrap_interval(
     n = len(shares)
     if n < 2:
         return None
+    # Units with the same value counts weigh the same: resample their kinds, not each unit.
+    kinds, frequency = np.unique(shares, axis=0, return_counts=True)
     rng = np.random.default_rng(seed)
-    replicates = []
-    for start in range(0, REPLICATES, CHUNK):
-        size = min(CHUNK, REPLICATES - start)
-        weights = rng.multinomial(n, np.full(n, 1 / n), size=size).astype(np.float64)
-        replicates.append(alpha_from_coincidences(weights @ shares))
-    boot = np.concatenate(replicates)
+    weights = rng.multinomial(n, frequency / n, size=REPLICATES).astype(np.float64)
+    boot = alpha_from_coincidences(weights @ kinds)
     boot = boot[np.isfinite(boot)]
     if len(boot) < REPLICATES // 2:
         return None
@@ -103,11 +100,12 @@ def bootstrap_interval(
         return float(np.quantile(boot, tail)), float(np.quantile(boot, 1 - tail))
     below = (np.sum(boot < estimate) + 0.5 * np.sum(boot == estimate)) / len(boot)
     z0 = _NORMAL.inv_cdf(min(max(below, 1e-6), 1 - 1e-6))
-    jack = alpha_from_coincidences(shares.sum(axis=0)[None, :] - shares)
-    jack = jack[np.isfinite(jack)]
-    spread = jack.mean() - jack
-    denominator = 6 * float((spread**2).sum()) ** 1.5
-    acceleration = float((spread**3).sum()) / denominator if denominator > 0 else 0.0
+    jack = alpha_from_coincidences(shares.sum(axis=0)[None, :] - kinds)
+    kept = np.isfinite(jack)
+    jack, times = jack[kept], frequency[kept]
+    spread = np.average(jack, weights=times) - jack
+    denominator = 6 * float((times * spread**2).sum()) ** 1.5
+    acceleration = float((times * spread**3).sum()) / denominator if denominator > 0 else 0.0
     bounds = []
     for z in (_NORMAL.inv_cdf(tail), _NORMAL.inv_cdf(1 - tail)):
         shifted = z0 + (z0 + z) / (1 - acceleration * (z0 + z))
