@@ -57,6 +57,14 @@ UNITTEST_SUITE = {
         "    def test_derived(self) -> Nothing:\n"
         "        self.assertEqual(self.thing.value() + 1, 4)\n"
     ),
+    "test_own_helpers.py": (  # look like pytest's and unittest's, but never fail
+        "from contextlib import suppress as raises\n\n"
+        "class TestOwn:\n"
+        "    def assertEqual(self, a, b):\n        pass\n\n"
+        "    def test_own(self):\n"
+        "        with raises(ValueError):\n            int('x')\n"
+        "        self.assertEqual(1, 2)\n"
+    ),
     "test_skipped_module.py": (
         "import pytest\npytestmark = pytest.mark.skip\n\ndef test_x():\n    assert 1 == 1\n"
     ),
@@ -111,7 +119,7 @@ def unittest_suite(tmp_path: Path) -> Path:
     return suite
 
 
-def test_the_catalog_skips_the_tripwire_skipped_modules_and_tests_that_return(
+def test_the_catalog_skips_the_tripwire_skipped_modules_tests_that_return_and_lookalikes(
     unittest_suite: Path,
 ) -> None:
     found = canaries.catalog(str(unittest_suite), "test_wire.py::test_wire")
@@ -148,6 +156,7 @@ def test_unittest_canaries_fail_honestly_and_pass_under_lying_asserts(
         "test_thing.py::TestPlain::test_plain": "PASSED",
         "test_wire.py::test_wire": "FAILED",
         "test_wire.py::test_returns": "PASSED",
+        "test_own_helpers.py::TestOwn::test_own": "PASSED",
     }
     lied = _pytest(unittest_suite, liar)
     assert "PASSED" in {lied[node_id] for node_id in planted}

@@ -32,13 +32,14 @@ Standard library only: this runs inside the run image.
 """
 
 import ast
+import contextlib
 import copy
 import json
 import os
 import random
 import sys
 
-from canary_styles import Unchecked, hooks_in, never_empty, usable
+from canary_styles import Helpers, Unchecked, hooks_in, never_empty, usable
 
 _RANDOM = random.SystemRandom()
 _FILLER = ("value", "state", "after", "many", "keys", "order", "update", "empty", "again")
@@ -106,13 +107,14 @@ def catalog(suite, tripwire):
         if _skipped(tree.body):
             continue
         for classes, owner in _containers(tree):
+            helpers = Helpers(tree, owner if classes else None)
             for function in owner.body:
                 node_id = "::".join([relative, *classes, getattr(function, "name", "")])
                 if node_id == tripwire or not usable(function, node_id, tripwire):
                     continue
                 words.update(function.name.lower().split("_"))
                 for index, statement in enumerate(function.body):
-                    for style, _ in hooks_in(statement) if len(classes) <= 1 else ():
+                    for style, _ in hooks_in(statement, helpers) if len(classes) <= 1 else ():
                         places.append([relative, classes, function.name, index, style])
     return {"places": places, "words": sorted(words - {"test", ""})}
 
@@ -139,12 +141,13 @@ def _fresh(prefix, vocabulary, taken, camel=False):
             return name
 
 
-def _canary_function(function, index, style, name):
+def _canary_function(function, index, style, name, helpers):
     prefix = []
     for statement in function.body[: index + 1]:
         changed = Unchecked().visit(copy.deepcopy(statement))
         prefix += changed if isinstance(changed, list) else [changed] if changed else []
-    added = next(added for kind, added in hooks_in(function.body[index]) if kind == style)
+    hooks = hooks_in(function.body[index], helpers)
+    added = next(added for kind, added in hooks if kind == style)
     return ast.FunctionDef(
         name=name,
         args=copy.deepcopy(function.args),
@@ -207,7 +210,8 @@ def _canary_module(suite, relative, places, vocabulary, taken):
             n for n in owner.body if isinstance(n, ast.FunctionDef) and n.name == function_name
         )
         name = _fresh("test_", vocabulary, taken)
-        canary = _canary_function(function, index, style, name)
+        helpers = Helpers(tree, owner if classes else None)
+        canary = _canary_function(function, index, style, name, helpers)
         if classes:
             class_name = _fresh("Test", vocabulary, taken, camel=True)
             base = ast.Attribute(ast.Name("_source", ast.Load()), classes[0], ast.Load())
@@ -227,8 +231,8 @@ def _canary_module(suite, relative, places, vocabulary, taken):
 def plant(suite, catalog_path):
     """Add canary modules to ``suite`` (this run's copy); the canaries' node IDs.
 
-    Every new source is built and parsed before any file is written, so a failure leaves
-    the copy as it was (and no canary reported)."""
+    Every new source is built and parsed before any file is written, and a failed write
+    removes what it wrote, so a failure leaves the copy as it was (and no canary reported)."""
     with open(catalog_path, encoding="utf-8") as handle:
         found = json.load(handle)
     chosen, vocabulary = _choose(found["places"]), found["words"]
@@ -239,10 +243,18 @@ def plant(suite, catalog_path):
         path, source, ids = _canary_module(suite, relative, mine, vocabulary, taken)
         planned[path] = source
         node_ids += ids
-    for relative, text in planned.items():
-        with open(os.path.join(suite, relative), "x", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(os.path.join(suite, relative), 0o644)
+    written = []
+    try:
+        for relative, text in planned.items():
+            written.append(os.path.join(suite, relative))
+            with open(written[-1], "x", encoding="utf-8") as handle:
+                handle.write(text)
+            os.chmod(written[-1], 0o644)
+    except OSError:
+        for path in written:  # a canary module nobody reports would look like tampering
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        raise
     return node_ids
 
 

@@ -61,14 +61,58 @@ def _raises(with_item):
     return None
 
 
-def hooks_in(statement):
+class Helpers:
+    """Which names of a module are pytest's ``raises``/``approx``, and whether ``self`` is a
+    unittest.TestCase: a canary leans on those helpers failing, so a helper of the suite's
+    own that merely shares a name (and might not fail) is never used."""
+
+    def __init__(self, tree, owner=None):
+        self.modules, self.names = set(), {"raises": set(), "approx": set()}
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                self.modules |= {a.asname or a.name for a in node.names if a.name == "pytest"}
+            elif isinstance(node, ast.ImportFrom) and node.module == "pytest":
+                for alias in node.names:
+                    if alias.name in self.names:
+                        self.names[alias.name].add(alias.asname or alias.name)
+        self.unittest = owner is not None and _is_test_case(owner, tree, 3)
+
+    def is_pytest(self, call, name):
+        func = call.func if isinstance(call, ast.Call) else None
+        if isinstance(func, ast.Attribute):
+            return func.attr == name and getattr(func.value, "id", None) in self.modules
+        return isinstance(func, ast.Name) and func.id in self.names[name]
+
+    def is_unittest(self, call, name):
+        func = call.func if isinstance(call, ast.Call) else None
+        return (
+            self.unittest
+            and isinstance(func, ast.Attribute)
+            and func.attr == name
+            and getattr(func.value, "id", None) == "self"
+        )
+
+
+def _is_test_case(cls, tree, depth):
+    """A class deriving (through classes of its module) from something called *TestCase."""
+    for base in cls.bases:
+        name = getattr(base, "attr", None) or getattr(base, "id", "")
+        if name.endswith("TestCase"):
+            return True
+        local = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name]
+        if depth and local and _is_test_case(local[0], tree, depth - 1):
+            return True
+    return False
+
+
+def hooks_in(statement, helpers):
     """(style, added statement) pairs this top-level statement of a test allows."""
     found = []
     if isinstance(statement, ast.Assert) and isinstance(statement.test, ast.Compare):
         test = statement.test
         if len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) and _simple(test):
             left, right = test.left, test.comparators[0]
-            if _is_call_to(right, ("approx",)):
+            if helpers.is_pytest(right, "approx"):
                 nan = ast.Call(ast.Name("float", ast.Load()), [ast.Constant("nan")], [])
                 wrong = ast.Call(copy.deepcopy(right.func), [nan], [])
                 found.append(("approx", ast.Assert(ast.Compare(left, [ast.Eq()], [wrong]))))
@@ -76,8 +120,7 @@ def hooks_in(statement):
                 found.append(("eq", ast.Assert(ast.Compare(left, [ast.Eq()], [_wrong(right)]))))
     if (
         isinstance(statement, ast.Expr)
-        and _is_call_to(statement.value, ("assertEqual",))
-        and isinstance(statement.value.func, ast.Attribute)
+        and helpers.is_unittest(statement.value, "assertEqual")
         and len(statement.value.args) == 2
         and not statement.value.keywords
         and _simple(statement.value)
@@ -89,8 +132,10 @@ def hooks_in(statement):
     for node in nodes:
         for item in node.items if isinstance(node, ast.With) else ():
             call = _raises(item)
-            if call is not None and _simple(call.args[0]):
-                unittest = getattr(call.func, "attr", "") == "assertRaises"
+            if call is None or not _simple(call.args[0]):
+                continue
+            unittest = helpers.is_unittest(call, "assertRaises")
+            if unittest or helpers.is_pytest(call, "raises"):
                 added = ast.Call(call.func, [call.args[0]], [])
                 style = "unittest_raises" if unittest else "raises"
                 found.append((style, ast.With([ast.withitem(added)], [ast.Pass()])))

@@ -130,7 +130,7 @@ def prepare_suite(config):
     """This run's copy of the suite, with its canaries: root-owned, readable by the child.
 
     Copies keep their mtimes, so pytest's rewritten modules cached in the image for this
-    path stay valid for every file without a canary."""
+    path stay valid (canaries go into new modules, canaries.py)."""
     suite = config["suite"]
     shutil.copytree(config["image_suite"], suite, copy_function=shutil.copy2)
     for base, _dirs, files in os.walk(suite):
@@ -140,7 +140,7 @@ def prepare_suite(config):
     try:
         return canaries.plant(suite, config["canary_catalog"])
     except Exception:  # a canary bug must not cost the candidate the run
-        return []  # nothing was written: the run goes on with the fixed tripwire alone
+        return []  # plant left nothing behind: the run goes on with the tripwire alone
 
 
 def main():
