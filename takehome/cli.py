@@ -27,6 +27,7 @@ COMMANDS = {
     "serve": "takehome.commands.web:serve_command",
     "invite": "takehome.commands.web:invite_command",
     "worker": "takehome.commands.queueing:worker_command",
+    "calibrate": "takehome.commands.calibrate:calibrate_command",
     "similarity": "takehome.commands.similarity:similarity_command",
 }
 CHALLENGE_COMMANDS = {
