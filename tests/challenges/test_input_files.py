@@ -46,7 +46,7 @@ def unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
 
 
 def _error(root: Path | str) -> str:
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError) as caught:  # noqa: PT011 - the callers assert the message
         load_challenge(root, available())
     return str(caught.value)
 
@@ -110,7 +110,7 @@ def test_toml_with_a_byte_order_mark_loads(kv_copy: Path) -> None:
 
 @pytest.mark.parametrize("slug", ["a" * 5000, "x\0y", "a/" * 3000])
 def test_absurd_challenge_names(slug: str) -> None:
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError, match="no such challenge directory") as caught:
         resolve_challenge_dir(slug)
     message = str(caught.value)
     assert "no such challenge directory or bundled challenge" in message
@@ -182,7 +182,7 @@ def test_file_matching_both_patterns_is_counted_once(tmp_path: Path) -> None:
 def test_every_broken_test_file_is_listed(kv_copy: Path) -> None:
     (kv_copy / "tests" / "test_a.py").mkdir()
     (kv_copy / "tests" / "test_b.py").write_text("def test_x(:\n")
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError, match=r"test_a\.py") as caught:
         load_challenge(kv_copy, available())
     assert [problem.split(": ")[0].rsplit("/", 1)[1] for problem in caught.value.problems] == [
         "test_a.py",

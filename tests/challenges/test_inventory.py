@@ -195,7 +195,7 @@ def test_both_file_patterns_and_nested_directories(tmp_path: Path) -> None:
 
 def test_syntax_error_names_the_file(tmp_path: Path) -> None:
     suite = _suite(tmp_path, {"sub/test_bad.py": "def test_x(:\n    pass\n"})
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError, match="does not parse") as caught:
         inventory(suite)
     assert str(caught.value).startswith(f"{tmp_path / 'sub' / 'test_bad.py'}: ")
     assert "does not parse" in str(caught.value)

@@ -24,7 +24,7 @@ TRIPWIRE = "test_tripwire.py::test_tripwire"
 
 
 def _error(root: Path, sources: object = None) -> str:
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError) as caught:  # noqa: PT011 - the callers assert the message
         load_challenge(root, available() if sources is None else sources)  # type: ignore[arg-type]
     return str(caught.value)
 
@@ -106,7 +106,7 @@ def test_challenge_loads_from_a_directory_path(kv_copy: Path) -> None:
 
 
 def test_unknown_slug_lists_the_bundled_challenges() -> None:
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError, match="no such challenge directory") as caught:
         resolve_challenge_dir("no-such-challenge")
     message = str(caught.value)
     assert message.startswith("no-such-challenge: no such challenge directory")
@@ -206,7 +206,7 @@ def test_source_that_is_not_installed_is_an_error(kv_copy: Path, replace_in: Edi
         'title = "T"\nsource = "lint"\npoints = 10\nmetric = "per_kloc"\n'
         "thresholds = [{ level = 4, max = 5 }]",
     )
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError, match="problem") as caught:
         load_challenge(kv_copy, {"tests"})
     problems = caught.value.problems
     assert problems[0] == (

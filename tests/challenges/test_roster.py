@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,10 +59,9 @@ def test_a_yaml_roster(tmp_path):
 )
 def test_bad_rosters_say_where_and_what(tmp_path, name, text, message):
     path = _write(tmp_path, name, text)
-    with pytest.raises(RosterError) as raised:
+    with pytest.raises(RosterError, match=re.escape(message)) as raised:
         load_roster(path)
     assert str(raised.value).startswith(f"{path}: ")
-    assert message in str(raised.value)
 
 
 def test_a_missing_roster(tmp_path):
@@ -98,10 +98,9 @@ def _raw(tmp_path: Path, name: str, data: bytes) -> Path:
 )  # fmt: skip
 def test_rosters_that_crashed_are_one_clear_error(tmp_path, name, data, message):
     path = _raw(tmp_path, name, data)
-    with pytest.raises(RosterError) as raised:
+    with pytest.raises(RosterError, match=re.escape(message)) as raised:
         load_roster(path)
     assert str(raised.value).startswith(f"{path}: ")
-    assert message in str(raised.value)
 
 
 def test_excel_csv_with_a_byte_order_mark_is_accepted(tmp_path):
@@ -128,14 +127,14 @@ def test_a_roster_that_is_not_a_regular_file(tmp_path, make, no_hang):
         os.mkfifo(path)  # refused on sight: reading it would block forever
     else:
         path.symlink_to(tmp_path / "gone.csv")
-    with pytest.raises(RosterError) as raised:
+    with pytest.raises(RosterError, match=": is ") as raised:
         load_roster(path)
     assert str(raised.value).startswith(f"{path}: is ")
 
 
 def test_every_bad_line_is_listed(tmp_path):
     path = _write(tmp_path, "a.csv", "alias,repo\nana bob,x\nok,y\n-x,z\n")
-    with pytest.raises(RosterError) as raised:
+    with pytest.raises(RosterError, match=r"^2 problems: ") as raised:
         load_roster(path)
     message = str(raised.value)
     assert message.startswith(f"2 problems: {path}: line 2: alias: ")

@@ -75,7 +75,7 @@ def test_files_next_to_the_samples_are_not_samples(kv_copy: Path) -> None:
 
 def test_reversed_range_names_the_file(kv_copy: Path) -> None:
     challenge = _with_samples(kv_copy, {"weak": _expected("test_failures", 50, 10)})
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError, match=r"expected\.toml") as caught:
         samples(challenge)
     message = str(caught.value)
     path = challenge.root / "samples" / "weak" / "expected.toml"
@@ -91,14 +91,15 @@ def test_range_above_100_is_refused(kv_copy: Path) -> None:
 
 def test_unknown_outcome_names_the_field(kv_copy: Path) -> None:
     challenge = _with_samples(kv_copy, {"weak": _expected("great", 0, 10)})
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(
+        ChallengeError, match=r"weak/expected\.toml: outcome: Input should be 'passed'"
+    ):
         samples(challenge)
-    assert "weak/expected.toml: outcome: Input should be 'passed'" in str(caught.value)
 
 
 def test_sample_without_expected_toml_is_an_error(kv_copy: Path) -> None:
     challenge = _with_samples(kv_copy, {"weak": None})
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError, match=r"expected\.toml: file not found$") as caught:
         samples(challenge)
     expected = challenge.root / "samples" / "weak" / "expected.toml"
     assert str(caught.value) == f"{expected}: file not found"

@@ -96,7 +96,7 @@ def test_limits_keep_the_text_as_written_and_expose_numbers() -> None:
 def test_limits_reject_bad_quantities_on_the_field(
     field: str, value: object, expected: str
 ) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(ValidationError, match=field) as caught:
         Limits.model_validate(_limits(**{field: value}))
     errors = caught.value.errors()
     assert [error["loc"] for error in errors] == [(field,)]

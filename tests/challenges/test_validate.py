@@ -49,7 +49,7 @@ def test_validate_names_each_missing_part(kv_copy: Path) -> None:
     shutil.rmtree(kv_copy / "starter")
     (kv_copy / "spec.md").unlink()
     (kv_copy / "samples" / "buggy" / "expected.toml").unlink()
-    with pytest.raises(ChallengeError) as caught:
+    with pytest.raises(ChallengeError, match=r"spec\.md: file not found") as caught:
         validate_challenge(kv_copy, available())
     root = kv_copy.resolve()
     assert caught.value.problems == (

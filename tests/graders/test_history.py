@@ -319,11 +319,11 @@ def test_more_commits_than_the_cap_keeps_the_newest(timeline: Timeline):
 
 
 def test_the_window_must_be_timezone_aware_and_positive():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="timezone"):
         TimeWindow(start=datetime(2026, 11, 22, 8, 0), length_seconds=10)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="greater than 0"):
         TimeWindow(start=OPENED, length_seconds=0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
         TimeWindow(start=OPENED, length_seconds=10, extra=1)  # type: ignore[call-arg]
 
 

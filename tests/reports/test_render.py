@@ -102,7 +102,7 @@ def test_a_failed_render_leaves_the_previous_reports_untouched(
         raise RuntimeError("template bug")
 
     monkeypatch.setattr(render, "render_markdown", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="template bug"):
         write_reports(changed, tmp_path)
     assert {name: path.read_text() for name, path in written.items()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before)

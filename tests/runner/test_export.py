@@ -165,7 +165,7 @@ def test_links_that_escape_only_through_other_links_are_dropped(tmp_path, dest):
 
 
 def test_a_file_written_through_an_escaping_link_is_rejected(tmp_path, dest, outside_before):
-    with pytest.raises(RepoRejected):
+    with pytest.raises(RepoRejected, match=r"planted\.txt"):
         extract_tar(
             tar_stream(
                 ("x/", "dir", None),

@@ -26,7 +26,7 @@ def test_a_missing_base_image_that_cannot_be_pulled_or_built_says_how_to_provide
 ):
     monkeypatch.setattr(base_image, "can_debootstrap", lambda: False)
     # a registry on a loopback port nobody listens on: the pull fails without leaving the host
-    with pytest.raises(ImageError) as raised:
+    with pytest.raises(ImageError, match="cannot be pulled") as raised:
         ensure_base_image(engine, "127.0.0.1:1/takehome-missing:none")
     message = str(raised.value)
     assert "cannot be pulled" in message
@@ -57,6 +57,5 @@ def test_a_failing_setup_step_names_the_challenge_and_the_error(engine, kv_store
     shutil.copytree(kv_store.root, copy)
     toml = copy / "challenge.toml"
     toml.write_text(toml.read_text().replace("setup = []", 'setup = ["exit 7"]'))
-    with pytest.raises(ImageError) as raised:
+    with pytest.raises(ImageError, match="building the image of kv-store failed"):
         ensure_run_image(engine, load_challenge(copy, available()), BASE_IMAGE)
-    assert "building the image of kv-store failed" in str(raised.value)

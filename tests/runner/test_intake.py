@@ -76,7 +76,7 @@ def take(source: Path | str, work: Path, ref: str | None = None, **overrides: ob
 
 
 def rejected(source: Path | str, work: Path, ref: str | None = None, **overrides: object) -> str:
-    with pytest.raises(RepoRejected) as caught:
+    with pytest.raises(RepoRejected) as caught:  # noqa: PT011 - the callers assert the message
         take(source, work, ref, **overrides)
     message = str(caught.value)
     assert "\n" not in message, "the reason is one line"

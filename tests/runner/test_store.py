@@ -286,7 +286,7 @@ def test_sqlite_is_in_wal_mode_with_foreign_keys_and_reads_never_wait(tmp_path: 
 
 def test_unreachable_postgres_is_one_line_store_error() -> None:
     url = f"postgresql+psycopg://postgres:secret@127.0.0.1:{_free_port()}/takehome"
-    with pytest.raises(StoreError) as caught:
+    with pytest.raises(StoreError, match="cannot connect") as caught:
         Store.open(url)
     message = str(caught.value)
     assert message.startswith(f"postgresql+psycopg://postgres:***@{url.split('@')[1]}: "

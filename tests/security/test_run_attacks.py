@@ -209,7 +209,7 @@ def test_row_07_no_network_egress(hostile_repo, grade_with, kv_store, kv_image, 
     assert "EGRESS OPEN" not in card.tests.output_excerpt
     assert card.tests.output_excerpt.count("EGRESS BLOCKED") == 2
     for server in listeners:
-        with pytest.raises(BlockingIOError):
+        with pytest.raises(BlockingIOError, match="temporarily unavailable"):
             server.accept()  # nobody ever connected
     assert any(f.kind == "static" and "network" in f.message for f in card.flags)
 

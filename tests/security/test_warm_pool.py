@@ -64,7 +64,7 @@ def test_every_submission_gets_its_own_container_removed_after_its_run(
         assert first.container.id != second.container.id
         evidence = run_suite(first, tree)
         assert evidence.exit_code == 0
-        with pytest.raises(docker.errors.NotFound):
+        with pytest.raises(docker.errors.NotFound, match="No such container"):
             engine.containers.get(first.container.id)
         assert (tree / "kvstore.py").is_file()  # the tree is back where the pipeline keeps it
         run_suite(second, tree)
