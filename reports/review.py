@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from challenges.base_error import TakehomeError
+from challenges.files import read_text
 from challenges.load import format_validation_error
 from challenges.rubric import MAX_LEVEL
 from reports.scorecard import (
@@ -54,21 +55,77 @@ class RatingsFile(BaseModel):
     ratings: dict[str, RatingInput] = Field(description="Rating per human row id.")
 
 
+RATINGS_CAP = 1024 * 1024
+"""Largest ratings file: a review of a dozen rows is a few kilobytes."""
+_SHAPE = "expected ratings: {ROW: {level: N, justification: TEXT}}"
+
+
+MAX_DIGITS = 100
+"""An integer longer than this is no rating: it is kept as ``TooLong`` (which no field
+accepts) rather than converted, so the error names its field, and no conversion runs into
+Python's 4,300-digit limit."""
+
+
+class TooLong:
+    """An integer of more than MAX_DIGITS characters, as the parsers leave it."""
+
+
+def _json_int(text: str) -> int | TooLong:
+    return int(text) if len(text) <= MAX_DIGITS else TooLong()
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader with ``_json_int``'s rule for integers."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | TooLong:  # type: ignore[override]
+        text = str(self.construct_scalar(node))
+        return super().construct_yaml_int(node) if len(text) <= MAX_DIGITS else TooLong()
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _parse(path: Path, text: str) -> object:
+    """The document in ``text``, by its content: JSON is tried first (YAML 1.1 reads most of
+    JSON, not all of it), then YAML; the suffix only picks which error to report. Whatever a
+    parser cannot take (a thousand levels deep, a date that does not exist) is a ReviewError
+    naming the file, never a crash."""
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except ValueError as error:
+        json_error = " ".join(str(error).split())
+    except RecursionError:
+        json_error = "nested too deeply"
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as error:
+        yaml_error = " ".join(str(error).split())
+    except (RecursionError, MemoryError):
+        yaml_error = "nested too deeply"
+    except (ValueError, OverflowError, TypeError) as error:  # a date such as 2026-02-30
+        yaml_error = " ".join(str(error).split())
+    if path.suffix.lower() == ".json":
+        raise ReviewError(f"{path}: not valid JSON: {json_error[:300]}")
+    raise ReviewError(f"{path}: not valid YAML (or JSON): {yaml_error[:300]}")
+
+
 def load_ratings(path: Path) -> RatingsFile:
-    """A ratings file in YAML (.yaml/.yml) or JSON; errors name the file and the field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ReviewError(f"{path}: cannot be read: {error.strerror or error}") from None
-    try:
-        data = yaml.safe_load(text) if path.suffix in {".yaml", ".yml"} else json.loads(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
-        raise ReviewError(f"{path}: not valid {path.suffix.lstrip('.').upper()}: "
-                          f"{' '.join(str(error).split())}") from None  # fmt: skip
+    """A ratings file in YAML or JSON, whatever its name (``.txt``, no suffix); errors name
+    the file and the field. It is read like every other input file (``challenges.files``):
+    a regular file of bounded size in UTF-8, so a directory, a FIFO or a device is refused
+    rather than read forever."""
+    text = read_text(path, ReviewError, RATINGS_CAP)
+    if not text.strip():
+        raise ReviewError(f"{path}: the file is empty; {_SHAPE}")
+    data = _parse(path, text)
+    if not isinstance(data, dict):
+        raise ReviewError(f"{path}: not a mapping of fields; {_SHAPE}")
     try:
         return RatingsFile.model_validate(data)
     except ValidationError as error:
-        raise ReviewError(format_validation_error(str(path), error)) from None
+        raise ReviewError(format_validation_error(str(path), error, data)) from None
+    except RecursionError:
+        raise ReviewError(f"{path}: nested too deeply") from None
 
 
 def _human_rows(card: Scorecard) -> dict[str, HumanRow]:
@@ -82,23 +139,33 @@ def _rating(row: HumanRow, given: RatingInput, where: str) -> Rating:
         if given.level is None or given.items is not None:
             raise ReviewError(f"{where}: {row.id}: rate this row with a level from 1 to 4")
         if not 1 <= given.level <= MAX_LEVEL:
-            raise ReviewError(f"{where}: {row.id}: level {given.level} is out of range 1-4")
+            shown = given.level if abs(given.level) < 10**6 else "far"  # 5,000 digits: no
+            raise ReviewError(f"{where}: {row.id}: level {shown} is out of range 1-4")
     else:
         if given.items is None or given.level is not None:
             raise ReviewError(f"{where}: {row.id}: rate this checklist row with items")
         known = {item.id for item in row.items}
         if unknown := sorted(set(given.items) - known):
-            raise ReviewError(f"{where}: {row.id}: unknown checklist item {unknown[0]!r}")
+            raise ReviewError(f"{where}: {row.id}: unknown checklist item {unknown[0][:60]!r}")
+        if len(set(given.items)) < len(given.items):  # each item's points count once
+            raise ReviewError(f"{where}: {row.id}: a checklist item is listed twice")
     return Rating(row=row.id, level=given.level, items=given.items,
                   justification=given.justification.strip())  # fmt: skip
+
+
+def check_reviewer(reviewer: str) -> None:
+    """A reviewer name is stored and shown: plain characters (checked before a review is
+    typed, so a bad name never costs the reviewer their answers)."""
+    if not _REVIEWER.match(reviewer):
+        raise ReviewError(f"{reviewer[:70]!r}: a reviewer name is letters, digits, '.', '_' "
+                          "or '-'")  # fmt: skip
 
 
 def build_review(
     card: Scorecard, reviewer: str, ratings: dict[str, RatingInput], where: str
 ) -> Review:
     """Check ``ratings`` against the scorecard's human rows; every row rated, nothing else."""
-    if not _REVIEWER.match(reviewer):
-        raise ReviewError(f"{reviewer!r}: a reviewer name is letters, digits, '.', '_' or '-'")
+    check_reviewer(reviewer)
     rows = _human_rows(card)
     if unknown := sorted(set(ratings) - set(rows)):
         raise ReviewError(f"{where}: {unknown[0]}: not a human row of this scorecard "
