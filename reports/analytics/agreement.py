@@ -1,13 +1,16 @@
 """Agreement per rubric row: ordinal Krippendorff's alpha with a BCa bootstrap interval over
 submissions, and the exact and adjacent agreement rates.
 
-Why BCa over submissions: the unit of sampling is the submission (its ratings are not
-independent of each other), so replicates resample whole submissions; a plain percentile
-interval of alpha runs narrow and is off-centre at small n because alpha's sampling
-distribution is skewed and its estimate biased; BCa corrects both (bias from the share of
-replicates below the estimate, skew from a jackknife over submissions, which the coincidence
-decomposition of ``alpha_math`` makes cheap). ``benchmarks/calibration.py`` prints its
-simulated coverage next to the percentile interval's, and a test checks it.
+Why a BCa bootstrap over submissions: the submission is the unit of sampling (its ratings are
+not independent of each other), so replicates resample whole submissions (kinds of them: units
+with the same value counts weigh the same, which makes 1,000 replicates a matrix product);
+alpha's sampling distribution is skewed and its estimate biased at small n, which a plain
+percentile interval ignores and BCa corrects (bias from the share of replicates below the
+estimate, skew from a jackknife over submissions). Measured, not assumed:
+``benchmarks/calibration.py`` simulates 1,000 data sets per size and prints both: at 10, 20, 40
+and 100 doubly-rated submissions BCa covered 91.3%, 94.9%, 92.3% and 94.7% (the percentile
+interval 91.7%, 94.5%, 91.9%, 94.5%): on this model the two are close and both a little short
+below about 40 submissions, which is why fewer than ``MIN_UNITS`` greys the row.
 """
 
 from __future__ import annotations

@@ -68,14 +68,12 @@ def pass_rates(cards: list[Scorecard]) -> list[TestRate]:
 
 def ranks(values: list[float]) -> np.ndarray:
     """Ranks from 1, ties sharing their average rank."""
-    data = np.asarray(values, dtype=np.float64)
-    order = np.argsort(data, kind="stable")
-    ranked = np.empty(len(data))
-    ranked[order] = np.arange(1, len(data) + 1)
-    for value in np.unique(data):
-        tied = data == value
-        ranked[tied] = ranked[tied].mean()
-    return ranked
+    _, inverse, counts = np.unique(
+        np.asarray(values, dtype=np.float64), return_inverse=True, return_counts=True
+    )
+    before = np.cumsum(counts) - counts
+    average: np.ndarray = (before + (counts + 1) / 2)[inverse]
+    return average
 
 
 def spearman(a: list[float], b: list[float]) -> float | None:
@@ -109,13 +107,12 @@ def human_vs_automatic(ratings: list[RatingRecord], cards: list[Scorecard]) -> l
     for r in ratings:
         if r.submission in automatic:
             levels[(r.criterion, r.submission)].append(r.level)
-    criteria = sorted({criterion for criterion, _ in levels})
+    medians = {key: statistics.median(found) for key, found in levels.items()}
     result = []
-    for criterion in criteria:
+    for criterion in sorted({criterion for criterion, _ in levels}):
         subs = sorted(s for c, s in levels if c == criterion)
-        against = sorted({name for s in subs for name in automatic[s]})
-        for name in against:
-            pairs = [(statistics.median(levels[(criterion, s)]), automatic[s][name])
+        for name in sorted({name for s in subs for name in automatic[s]}):
+            pairs = [(medians[(criterion, s)], automatic[s][name])
                      for s in subs if name in automatic[s]]  # fmt: skip
             rho = spearman([p[0] for p in pairs], [p[1] for p in pairs])
             result.append(Correlation(criterion, name, rho, len(pairs)))

@@ -90,7 +90,7 @@ def review_series(ratings: list[RatingRecord]) -> tuple[dict[str, list[float]], 
     series: dict[str, list[float]] = {name: [] for name in found.reviewers}
     deviations: list[float] = []
     for key in sorted(reviews, key=lambda key: (key[0], when[key])):
-        offset = float(np.mean(reviews[key]))
+        offset = sum(reviews[key]) / len(reviews[key])
         series[found.reviewers[key[0]]].append(offset)
         deviations.append(offset - float(found.raw[key[0]]))
     sigma = float(np.sqrt(np.mean(np.square(deviations)))) if deviations else 0.0

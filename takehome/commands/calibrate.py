@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from challenges.base_error import TakehomeError
+from reports.analytics.funnel import funnel
 from reports.analytics.html import render_calibration_html
 from reports.analytics.ratings_csv import load_ratings_csv
 from reports.analytics.records import RatingRecord
@@ -28,7 +29,7 @@ class CalibrationError(TakehomeError):
 
 def _ratings(
     ratings_path: Path | None, challenge: str | None, since: datetime | None
-) -> tuple[list[RatingRecord], list[Scorecard] | None, str]:
+) -> tuple[list[RatingRecord], list[Scorecard] | None, dict[str, Any] | None, str]:
     if ratings_path is not None:
         if challenge is not None:
             raise CalibrationError(
@@ -38,10 +39,10 @@ def _ratings(
         ratings = load_ratings_csv(ratings_path)
         if since is not None:
             ratings = [r for r in ratings if r.rated_at is not None and r.rated_at >= since]
-        return ratings, None, str(ratings_path)
+        return ratings, None, None, str(ratings_path)
     with RatingRecords.open(load_settings().store_url) as store:
         ratings, cards = store.completed_ratings(challenge, since)
-        return ratings, cards, store.name
+        return ratings, cards, funnel(store.funnel_records(challenge, since)), store.name
 
 
 def _summary(report: dict[str, Any]) -> list[str]:
@@ -76,12 +77,12 @@ def calibrate_command(
     pass rates and human levels against automatic scores."""
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
-    ratings, cards, source = _ratings(ratings_path, challenge, since)
+    ratings, cards, invited, source = _ratings(ratings_path, challenge, since)
     if not ratings:
         raise CalibrationError(f"{source}: no completed ratings"
                                + (f" of {challenge}" if challenge else "")
                                + (f" since {since:%Y-%m-%d %H:%M}" if since else ""))  # fmt: skip
-    report = calibration_report(ratings, cards)
+    report = calibration_report(ratings, cards, invited)
     if out_path is not None:
         try:
             write_text_atomically(out_path, render_calibration_html(report))
