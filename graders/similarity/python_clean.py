@@ -11,7 +11,6 @@ one-use temporaries into where they are used.
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from graders.similarity.python_fold import Scope, assigned_name, folded
 
@@ -49,56 +48,44 @@ def _dead_free(statements: list[ast.stmt]) -> list[ast.stmt]:
     return kept
 
 
-def _drop_unused(statements: list[ast.stmt], unused: set[str]) -> list[ast.stmt]:
-    return [
-        s
-        for s in statements
-        if not (
-            assigned_name(s) in unused
-            and isinstance(s, ast.Assign)
-            and isinstance(s.value, ast.Constant | ast.Name)
-        )
-    ]
+def _trivial_assignment(statement: ast.stmt) -> str | None:
+    """The name of ``name = constant`` or ``name = other_name``, else None."""
+    name = assigned_name(statement)
+    if name and isinstance(statement, ast.Assign):
+        return name if isinstance(statement.value, ast.Constant | ast.Name) else None
+    return None
 
 
-class _Cleaner(ast.NodeTransformer):
-    def __init__(self) -> None:
-        self._scopes: list[Scope | None] = []
+def _drop_unused(statements: list[ast.stmt], scope: Scope) -> list[ast.stmt]:
+    if not any(_trivial_assignment(s) for s in statements):
+        return statements
+    unused = scope.unused()
+    return [s for s in statements if _trivial_assignment(s) not in unused]
 
-    def _blocks(self, node: ast.AST) -> None:
-        scope = self._scopes[-1] if self._scopes else None
-        for name in _BLOCKS:
-            statements = getattr(node, name, None)
-            if isinstance(statements, list) and statements and isinstance(statements[0], ast.stmt):
-                kept = folded(_dead_free(statements), scope)
-                if scope is not None:
-                    kept = _drop_unused(kept, scope.unused())
-                setattr(node, name, kept)
 
-    def generic_visit(self, node: ast.AST) -> ast.AST:
-        super().generic_visit(node)
-        self._blocks(node)
-        return node
+def _block(statements: list[ast.stmt], scope: Scope | None) -> list[ast.stmt]:
+    for statement in statements:
+        _clean(statement, scope)
+    kept = folded(_dead_free(statements), scope)
+    return kept if scope is None else _drop_unused(kept, scope)
 
-    def _scoped(self, node: ast.AST, scope: Scope | None) -> Any:
-        self._scopes.append(scope)
-        try:
-            return self.generic_visit(node)
-        finally:
-            self._scopes.pop()
 
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
-        return self._scoped(node, Scope.of(node))
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> Any:
-        return self._scoped(node, Scope.of(node))
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> Any:
-        return self._scoped(node, None)
+def _clean(node: ast.AST, scope: Scope | None) -> None:
+    """Clean the statement lists inside ``node``, innermost first (statements live only in
+    statement lists, except handlers and match cases, so expressions are never walked)."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        scope = Scope(node)
+    elif isinstance(node, ast.ClassDef):
+        scope = None
+    for name in _BLOCKS:
+        statements = getattr(node, name, None)
+        if isinstance(statements, list) and statements and isinstance(statements[0], ast.stmt):
+            setattr(node, name, _block(statements, scope))
+    for holder in [*getattr(node, "handlers", ()), *getattr(node, "cases", ())]:
+        _clean(holder, scope)
 
 
 def cleaned(tree: ast.Module) -> ast.Module:
     """``tree`` rewritten in place (see the module docstring) and returned."""
-    result = _Cleaner().visit(tree)
-    assert isinstance(result, ast.Module)
-    return result
+    tree.body = _block(tree.body, None)
+    return tree

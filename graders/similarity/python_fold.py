@@ -11,25 +11,35 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from dataclasses import dataclass, field
 
 
-@dataclass
 class Scope:
-    """How often each local name of one function is read and assigned."""
+    """How often each local name of one function is read and assigned (counted on first
+    use: most functions never need it)."""
 
-    reads: Counter[str] = field(default_factory=Counter)
-    stores: Counter[str] = field(default_factory=Counter)
+    def __init__(self, function: ast.AST) -> None:
+        self._function = function
+        self._counts: tuple[Counter[str], Counter[str]] | None = None
 
-    @classmethod
-    def of(cls, function: ast.AST) -> Scope:
-        scope = cls()
-        for node in ast.walk(function):
-            if isinstance(node, ast.Name):
-                (scope.stores if isinstance(node.ctx, ast.Store) else scope.reads)[node.id] += 1
-            elif isinstance(node, ast.Global | ast.Nonlocal):
-                scope.reads.update({name: 2 for name in node.names})
-        return scope
+    def _counted(self) -> tuple[Counter[str], Counter[str]]:
+        if self._counts is None:
+            reads: Counter[str] = Counter()
+            stores: Counter[str] = Counter()
+            for node in ast.walk(self._function):
+                if isinstance(node, ast.Name):
+                    (stores if isinstance(node.ctx, ast.Store) else reads)[node.id] += 1
+                elif isinstance(node, ast.Global | ast.Nonlocal):
+                    reads.update({name: 2 for name in node.names})
+            self._counts = reads, stores
+        return self._counts
+
+    @property
+    def reads(self) -> Counter[str]:
+        return self._counted()[0]
+
+    @property
+    def stores(self) -> Counter[str]:
+        return self._counted()[1]
 
     def unused(self) -> set[str]:
         return {name for name in self.stores if not self.reads[name]}

@@ -18,7 +18,6 @@ from graders.similarity.tokens import Token
 
 _BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 _SKIPPED_FIELDS = frozenset({"annotation", "returns", "type_comment", "ctx", "type_params"})
-_SILENT = (ast.expr_context,)
 
 
 def _constant(value: object) -> str:
@@ -39,6 +38,16 @@ def _label(node: ast.AST) -> str:
     return type(node).__name__
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(node: ast.AST) -> tuple[str, ...]:
+    kind = type(node)
+    if kind not in _FIELDS:
+        _FIELDS[kind] = tuple(name for name in node._fields if name not in _SKIPPED_FIELDS)
+    return _FIELDS[kind]
+
+
 class _Emitter:
     def __init__(self) -> None:
         self.tokens: list[Token] = []
@@ -46,21 +55,18 @@ class _Emitter:
 
     def walk(self, node: ast.AST, line: int) -> None:
         line = getattr(node, "lineno", line)
-        if isinstance(node, _SILENT):
-            return
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             self.segment += 1
         self.tokens.append(Token(_label(node), line, self.segment))
-        for field, value in ast.iter_fields(node):
-            if field in _SKIPPED_FIELDS:
-                continue
+        for name in _fields(node):
+            value = getattr(node, name, None)
             if isinstance(value, ast.AST):
                 self.walk(value, line)
-            elif isinstance(value, list):
+            elif isinstance(value, list) and value:
                 for item in value:
                     if isinstance(item, ast.AST):
                         self.walk(item, line)
-                if value and isinstance(value[0], ast.stmt):
+                if isinstance(value[0], ast.stmt):
                     end = getattr(value[-1], "end_lineno", line) or line
                     self.tokens.append(Token("}", end, self.segment))
 
