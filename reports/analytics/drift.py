@@ -10,7 +10,8 @@ their co-reviewers for long enough, whether they drifted there or rated that way
 start (then the leniency report says so too); ``alarm_at`` tells which.
 ``benchmarks/calibration.py`` prints what these constants give on simulated reviewers: the
 false-alarm rate of calibrated reviewers over 500 reviews and the delay to catch a shift of a
-third of a level (``H = 10``: none of 100 over 500 reviews, median delay about 22 reviews).
+third of a level (``H = 10``: 2 of 200 calibrated reviewers alarmed within 500 reviews; a
+third of a level caught after a median of 24 reviews, 90th percentile 44, 69% within 30).
 """
 
 from __future__ import annotations
