@@ -160,3 +160,18 @@ def test_unittest_canaries_fail_honestly_and_pass_under_lying_asserts(
     }
     lied = _pytest(unittest_suite, liar)
     assert "PASSED" in {lied[node_id] for node_id in planted}
+
+
+def test_exercism_style_suites_get_canaries_named_like_their_neighbours(tmp_path: Path) -> None:
+    acronym = Path(__file__).parents[1] / "fixtures" / "challenges" / "acronym"
+    suite = tmp_path / "suite"
+    shutil.copytree(acronym / "tests", suite)
+    planted = _plant(suite, "test_tripwire.py::test_tripwire", tmp_path)
+    assert planted
+    assert all(node_id.split("::")[0].endswith("_test.py") for node_id in planted)
+    outcomes = _pytest(suite, acronym / "solution")
+    assert {outcomes[node_id] for node_id in planted} == {"FAILED"}
+    real = {node_id: outcome for node_id, outcome in outcomes.items() if node_id not in planted}
+    assert real.pop("test_tripwire.py::test_tripwire") == "FAILED"
+    assert set(real.values()) == {"PASSED"}
+    assert all(node_id.startswith("acronym_test.py::") for node_id in real)  # no test twice

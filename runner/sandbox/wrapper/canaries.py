@@ -39,7 +39,7 @@ import os
 import random
 import sys
 
-from canary_styles import Helpers, Unchecked, hooks_in, never_empty, usable
+from canary_styles import Helpers, Unchecked, hooks_in, is_test_case, never_empty, usable
 
 _RANDOM = random.SystemRandom()
 _FILLER = ("value", "state", "after", "many", "keys", "order", "update", "empty", "again")
@@ -60,13 +60,16 @@ def _skipped(body):
 
 
 def _containers(tree):
-    """(class chain, owner) of the module and of every Test* class it collects."""
+    """(class chain, owner) of the module and of every class pytest collects from it:
+    Test* classes, and unittest.TestCase subclasses of any name."""
     yield [], tree
     stack = [([], tree)]
     while stack:
         classes, owner = stack.pop()
         for node in owner.body:
-            if isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            if isinstance(node, ast.ClassDef) and (
+                node.name.startswith("Test") or is_test_case(node, tree)
+            ):
                 if node.decorator_list or _skipped(node.body):
                     continue
                 chain = [*classes, node.name]
@@ -132,10 +135,11 @@ def _choose(places):
     return chosen[:MAX_CANARIES]
 
 
-def _fresh(prefix, vocabulary, taken, camel=False):
+def _fresh(prefix, vocabulary, taken, camel=False, suffix=""):
     while True:
         words = _RANDOM.sample(vocabulary, _RANDOM.randint(3, 5))
-        name = prefix + ("".join(w.capitalize() for w in words) if camel else "_".join(words))
+        joined = "".join(w.capitalize() for w in words) if camel else "_".join(words)
+        name = prefix + joined + suffix
         if name not in taken:
             taken.add(name)
             return name
@@ -171,22 +175,29 @@ def _module_name(suite, relative):
 _PREAMBLE = """from __future__ import annotations
 
 import importlib as _importlib
+import unittest as _unittest
 
 _source = _importlib.import_module({name!r})
+
+
+def _collected(key, value):
+    if isinstance(value, type) and issubclass(value, _unittest.TestCase):
+        return True
+    here = getattr(value, "__module__", None) == _source.__name__
+    return here and key.startswith(("test", "Test"))
+
+
 globals().update(
     {{
-        _key: _value
-        for _key, _value in vars(_source).items()
-        if not _key.startswith("__")
-        and not (
-            _key.startswith(("test", "Test"))
-            and getattr(_value, "__module__", None) == _source.__name__
-        )
+        key: value
+        for key, value in vars(_source).items()
+        if not key.startswith("__") and not _collected(key, value)
     }}
 )
 """
 """A canary module has its source module's globals (helpers, fixtures, marks, imports),
-none of the tests defined there, and annotations left unevaluated as in any module."""
+none of the tests pytest would collect from them again, and annotations left unevaluated
+as in any module."""
 
 _SILENCE = """for _name in dir({cls}):
     if _name.startswith("test") and _name != {keep!r}:
@@ -200,7 +211,10 @@ def _canary_module(suite, relative, places, vocabulary, taken):
     """Source of a new module holding the canaries cut from ``relative``, and their IDs."""
     _, tree = _parse(suite, relative)
     directory = os.path.dirname(relative)
-    module = _fresh("test_", vocabulary, taken)
+    if relative.endswith("_test.py"):  # named like its neighbours
+        module = _fresh("", vocabulary, taken, suffix="_test")
+    else:
+        module = _fresh("test_", vocabulary, taken)
     path = f"{directory}/{module}.py" if directory else f"{module}.py"
     definitions, node_ids = [], []
     _RANDOM.shuffle(places)

@@ -75,7 +75,7 @@ class Helpers:
                 for alias in node.names:
                     if alias.name in self.names:
                         self.names[alias.name].add(alias.asname or alias.name)
-        self.unittest = owner is not None and _is_test_case(owner, tree, 3)
+        self.unittest = owner is not None and is_test_case(owner, tree)
 
     def is_pytest(self, call, name):
         func = call.func if isinstance(call, ast.Call) else None
@@ -93,14 +93,14 @@ class Helpers:
         )
 
 
-def _is_test_case(cls, tree, depth):
+def is_test_case(cls, tree, depth=3):
     """A class deriving (through classes of its module) from something called *TestCase."""
     for base in cls.bases:
         name = getattr(base, "attr", None) or getattr(base, "id", "")
         if name.endswith("TestCase"):
             return True
         local = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name]
-        if depth and local and _is_test_case(local[0], tree, depth - 1):
+        if depth and local and is_test_case(local[0], tree, depth - 1):
             return True
     return False
 
