@@ -5,7 +5,8 @@ constant, a name, an attribute), ``pass`` in a block with other statements, the 
 ``if``/``while`` whose test is a false constant (``if True:`` keeps only its body), statements
 after ``return``/``raise``/``break``/``continue``, and a local name assigned a constant or a
 name but never read in its function. Then ``python_fold`` folds loops into comprehensions and
-one-use temporaries into where they are used.
+one-use temporaries into where they are used, and ``python_match`` turns a ``match`` over
+literal values into its ``if`` chain.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ast
 
 from graders.similarity.python_fold import Scope, assigned_name, folded
+from graders.similarity.python_match import as_if_chain
 
 _ENDS = (ast.Return, ast.Raise, ast.Break, ast.Continue)
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -66,6 +68,7 @@ def _drop_unused(statements: list[ast.stmt], scope: Scope) -> list[ast.stmt]:
 def _block(statements: list[ast.stmt], scope: Scope | None) -> list[ast.stmt]:
     for statement in statements:
         _clean(statement, scope)
+    statements = [as_if_chain(s) if isinstance(s, ast.Match) else s for s in statements]
     kept = folded(_dead_free(statements), scope)
     return kept if scope is None else _drop_unused(kept, scope)
 

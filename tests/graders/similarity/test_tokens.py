@@ -50,6 +50,37 @@ def test_what_the_code_does_still_shows() -> None:
     assert _texts(PLAIN) != _texts(PLAIN.replace("if price > 0:", "if price > 0 and rate:"))
 
 
+IF_CHAIN = """
+def kind(x, strict):
+    if x == 1 or x == 2:
+        return "small"
+    elif x is None:
+        return "none"
+    elif x == "big" and strict:
+        raise ValueError(x)
+    else:
+        return "other"
+"""
+MATCH = """
+def kind(value, strict):
+    match value:
+        case 1 | 2:
+            return "small"
+        case None:
+            return "none"
+        case "big" if strict:
+            raise ValueError(value)
+        case _:
+            return "other"
+"""
+
+
+def test_an_if_chain_and_the_same_match_statement_are_the_same_code() -> None:
+    assert _texts(IF_CHAIN) == _texts(MATCH)
+    capture = MATCH.replace("case None:", "case [first, *rest]:")
+    assert _texts(capture) != _texts(IF_CHAIN)  # a real pattern is not an if chain
+
+
 def test_a_python_file_that_does_not_parse_is_lexed_and_still_compared(tmp_path: Path) -> None:
     broken = (KV / "samples" / "no_import" / "kvstore.py").read_text(encoding="utf-8")
     assert not file_tokens("kvstore.py", broken).parsed
