@@ -140,3 +140,24 @@ def test_a_thin_report_greys_its_figures_and_escapes_names(capsys, tmp_path):
     assert "too few to trust" in html
     assert "&lt;b&gt;ana&lt;/b&gt;: not enough ratings yet (2 of 30)" in html
     assert "<b>ana" not in html
+
+
+def test_a_submission_regraded_and_reviewed_again_counts_once(tmp_path, kv_store):
+    url = f"sqlite:///{tmp_path / 'takehome.db'}"
+    rows = _store_with_reviews(url, kv_store)
+    card = hostile_card(kv_store)
+    regraded = card.model_copy(update={
+        "submission": card.submission.model_copy(update={
+            "id": "cand-0", "source": "/subs/cand-0", "commit": "f" * 40}),
+        "provenance": card.provenance.model_copy(update={"commit": "f" * 40}),
+    })  # fmt: skip
+    with Store.open(url) as store:
+        scorecard_id = store.record_scorecard(regraded)
+        given = {r: RatingInput(level=4, justification="ok") for r in rows}
+        store.add_review(scorecard_id, build_review(regraded, "cy", given, "test"))
+    with RatingRecords.open(url) as store:
+        ratings, cards = store.completed_ratings()
+    assert len(cards) == 6
+    assert next(c for c in cards if c.submission.id == "cand-0").submission.commit == "f" * 40
+    assert {r.reviewer for r in ratings if r.submission == "cand-0"} == {"cy"}
+    assert len(ratings) == (5 * 2 + 1) * len(rows)
