@@ -3,21 +3,65 @@
 Gradescope's autograder format is documented by Gradescope ("Autograder Specifications"):
 a top-level score and a list of tests with score, max_score, status, output and visibility.
 Hidden tests stay hidden there too; only tests the challenge marks visible are shown.
+An export written to a file (``write_export``) lands whole, and only where a file belongs.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from challenges.base_error import TakehomeError
+from challenges.files import is_directory
 from challenges.load import Challenge
 from graders.hidden_suite import CaseStatus
 from reports.candidate import VISIBLE_MARKER
+from reports.render.pages import write_text_atomically
 from reports.scorecard import Scorecard
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(TakehomeError):
+    """An export cannot be written where it was asked to go."""
+
+
+def _target(path: Path) -> Path:
+    """Where the export lands: ``path`` if nothing is there or a regular file is (a symlink
+    to one: the file it points at). A directory, a FIFO, a device or a socket is refused, not
+    replaced: the atomic rename would put a file in place of ``/dev/null`` or of a pipe some
+    program reads."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            raise ExportError(f"{path}: is a symlink to a file that does not exist") from None
+        return path
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the name
+        reason = error.strerror if isinstance(error, OSError) else "not a valid file name"
+        raise ExportError(f"{path}: cannot be written: {reason}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise ExportError(f"{path}: is {kind}; give the name of a new or existing file")
+    return path.resolve() if path.is_symlink() else path
+
+
+def write_export(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole (a temporary file, then a rename), as a new file or
+    over a regular one; any problem (a missing or read-only directory...) names the path."""
+    target = _target(path)
+    try:
+        write_text_atomically(target, text)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        if not is_directory(target.parent):
+            reason = f"{target.parent} is not an existing directory"
+        raise ExportError(f"{path}: cannot be written: {reason}") from None
 
 
 def gradescope_results(card: Scorecard, challenge: Challenge) -> dict[str, Any]:

@@ -9,13 +9,13 @@ import click
 
 from challenges.validate import validate_challenge
 from graders.registry import available
-from reports.render.exports import cohort_csv, gradescope_results
-from reports.render.pages import write_text_atomically
+from reports.render.exports import cohort_csv, gradescope_results, write_export
 from reports.scorecard import load_scorecard
 from runner.sandbox.base_image import ensure_base_image
 from runner.sandbox.engine import connect
 from runner.sandbox.reaper import reap
 from takehome import wiring
+from takehome.card_challenge import challenge_of
 from takehome.options import challenge_option, out_file_option, scorecard_argument
 from takehome.schemas import SCHEMAS, schema_json
 from takehome.settings import load_settings
@@ -69,19 +69,21 @@ def _emit(text: str, out_path: Path | None) -> None:
     if out_path is None:
         click.echo(text, nl=False)
     else:
-        write_text_atomically(out_path, text)
+        write_export(out_path, text)
         click.echo(f"wrote {out_path}")
 
 
 @export_group.command("gradescope")
 @scorecard_argument
-@challenge_option("The challenge the scorecard belongs to.")
+@challenge_option("The challenge the scorecard belongs to (default: the bundled challenge "
+                  "the scorecard names).", required=False)  # fmt: skip
 @out_file_option("Write results.json here instead of printing it.")
 def export_gradescope_command(
-    scorecard_path: Path, challenge_ref: str, out_path: Path | None
+    scorecard_path: Path, challenge_ref: str | None, out_path: Path | None
 ) -> None:
     """Gradescope autograder results.json of SCORECARD (hidden tests stay hidden)."""
-    results = gradescope_results(load_scorecard(scorecard_path), wiring.challenge(challenge_ref))
+    card = load_scorecard(scorecard_path)
+    results = gradescope_results(card, challenge_of(card, challenge_ref, scorecard_path))
     _emit(json.dumps(results, indent=2) + "\n", out_path)
 
 

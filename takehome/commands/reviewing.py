@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 
 from reports.candidate import candidate_view
-from reports.review import ReviewError, build_review, load_ratings
+from reports.review import ReviewError, build_review, check_open, check_reviewer, load_ratings
 from reports.scorecard import Recommendation, load_scorecard
-from runner.reviewing import finalize, submit_review
+from runner.reviewing import finalize, reviews_of, submit_review
 from runner.store.runs import Store
-from takehome import wiring
+from takehome.card_challenge import challenge_of
 from takehome.options import challenge_option, scorecard_argument
-from takehome.prompts import prompt_ratings
+from takehome.prompts import Draft, prompt_ratings
 from takehome.settings import load_settings
 
 reviewer_option = click.option(
@@ -33,10 +33,16 @@ def review_command(scorecard_path: Path, reviewer: str) -> None:
     """Rate the human rows of SCORECARD in the terminal: question, anchors, evidence, then a
     level (or checklist items) and a justification for each row."""
     card = load_scorecard(scorecard_path)
+    check_reviewer(reviewer)  # everything that can refuse the review, before it is typed
+    check_open(card, str(scorecard_path))
     with _store() as store:
-        ratings = prompt_ratings(card)
-        review = build_review(card, reviewer, ratings, "your ratings")
-        scorecard_id = submit_review(store, scorecard_path, review)
+        if any(done.reviewer == reviewer for done in reviews_of(store, scorecard_path)):
+            raise ReviewError(f"{scorecard_path}: {reviewer} has already rated this scorecard")
+        draft = Draft(card, reviewer, scorecard_path)
+        with draft.kept():  # anything that stops the review keeps what was typed
+            ratings = prompt_ratings(card, draft)
+            review = build_review(card, reviewer, ratings, "your ratings")
+            scorecard_id = submit_review(store, scorecard_path, review)
     click.echo(f"ratings of {reviewer} stored (scorecard {scorecard_id} in {store.name})")
 
 
@@ -61,7 +67,7 @@ def complete_command(scorecard_path: Path, reviewer: str, ratings_path: Path) ->
     ratings = load_ratings(ratings_path)
     if ratings.reviewer not in (None, reviewer):
         raise ReviewError(
-            f"{ratings_path}: reviewer: the file is {ratings.reviewer!r}'s, not {reviewer!r}'s"
+            f"{ratings_path}: reviewer: the file is {ratings.reviewer[:70]!r}'s, not {reviewer!r}'s"
         )
     review = build_review(card, reviewer, ratings.ratings, str(ratings_path))
     with _store() as store:
@@ -97,8 +103,11 @@ def finalize_command(
 
 @click.command("feedback")
 @scorecard_argument
-@challenge_option("The challenge the scorecard belongs to (its feedback policy applies).")
-def feedback_command(scorecard_path: Path, challenge_ref: str) -> None:
+@challenge_option("The challenge the scorecard belongs to, whose feedback policy applies "
+                  "(default: the bundled challenge the scorecard names).",
+                  required=False)  # fmt: skip
+def feedback_command(scorecard_path: Path, challenge_ref: str | None) -> None:
     """Print what the candidate may see of SCORECARD under the challenge's feedback policy."""
-    view = candidate_view(load_scorecard(scorecard_path), wiring.challenge(challenge_ref))
+    card = load_scorecard(scorecard_path)
+    view = candidate_view(card, challenge_of(card, challenge_ref, scorecard_path))
     click.echo(view.model_dump_json(indent=2))
