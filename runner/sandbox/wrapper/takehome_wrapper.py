@@ -33,6 +33,18 @@ OUTPUT_KEEP = 8 * 1024
 MARKER = "TAKEHOME-REPORT-V1 "
 
 
+def chunks(fd):
+    """What a pipe delivers until its writers are gone (or it fails), in reads of 64 KiB."""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            return
+        if not chunk:
+            return
+        yield chunk
+
+
 class OutputTail:
     """Drains a pipe, keeping the first and last bytes and counting the rest."""
 
@@ -43,13 +55,7 @@ class OutputTail:
         self.total = 0
 
     def run(self):
-        while True:
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
+        for chunk in chunks(self.fd):
             self.total += len(chunk)
             if len(self.head) < OUTPUT_KEEP:
                 room = OUTPUT_KEEP - len(self.head)
@@ -79,13 +85,7 @@ class Events:
     def run(self):
         buffer = bytearray()
         size = 0
-        while True:
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
+        for chunk in chunks(self.fd):
             size += len(chunk)
             if size > EVENTS_CAP:
                 self.overflow = True
