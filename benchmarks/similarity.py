@@ -8,7 +8,7 @@ second and wall time of the whole run (read, tokenise, fingerprint, index, rank)
 the index counted against the all-pairs count it avoided, whether the planted pairs rank on
 top, and the time to look one new submission up in the index.
 
-    .venv/bin/python benchmarks/similarity.py [SUBMISSIONS]
+    .venv/bin/python benchmarks/similarity.py [SUBMISSIONS [WORKERS]]
 """
 
 from __future__ import annotations
@@ -143,13 +143,14 @@ def cohort(root: Path, size: int) -> list[Path]:
 
 def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     root = Path(tempfile.mkdtemp(prefix="similarity-bench-"))
     try:
         folders = cohort(root, size)
         files = sum(len(list(f.iterdir())) for f in folders)
         lines = sum(len(p.read_text().splitlines()) for f in folders for p in f.iterdir())
         started, cpu_started = time.perf_counter(), time.process_time()
-        comparison = compare("kv-store", KV / "starter", folders)
+        comparison = compare("kv-store", KV / "starter", folders, workers=workers)
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         report = comparison.report
         planted = {(f"s{n:04d}", f"s{n + size // 2:04d}") for n in range(PLANTED)}
@@ -169,7 +170,8 @@ def main() -> None:
         all_pairs = size * (size - 1) // 2
         print(
             f"similarity: {size} submissions, {files} files ({lines} lines) in {wall:.2f} s wall, "
-            f"{cpu:.2f} s CPU ({files / wall:.0f} files/s); pairs counted through the index "
+            f"{cpu:.2f} s CPU in this process, {workers} worker(s) ({files / wall:.0f} files/s); "
+            f"pairs counted through the index "
             f"{len(report.pairs)} of {all_pairs} (all-pairs comparisons avoided: "
             f"{all_pairs - len(report.pairs)}); {report.common_fingerprints} common fingerprints "
             f"dropped; planted copies in the top {PLANTED}: {len(top & planted)}/{PLANTED}; "

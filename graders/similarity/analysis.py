@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graders.similarity.corpus import KnownSolution
-from graders.similarity.documents import Document, document
+from graders.similarity.documents import Document, Wanted
+from graders.similarity.documents import documents as read_documents
 from graders.similarity.errors import SimilarityError
 from graders.similarity.index import common_hashes, inverted_index, shared_counts, similarity
 from graders.similarity.model import MatchedRegion, Pair, SimilarityReport, SubmissionSummary
@@ -117,19 +118,21 @@ def compare(
     starter: Path | None,
     submissions: Sequence[Path],
     known: Sequence[KnownSolution] = (),
+    workers: int = 1,
 ) -> Comparison:
-    """Fingerprint everything, index it, and report the pairs that share code."""
+    """Fingerprint everything (over ``workers`` processes), index it, and report the pairs
+    that share code."""
     if not submissions:
         raise SimilarityError("no submission to compare")
     starter_set: frozenset[int] = frozenset()
     if starter is not None and starter.is_dir():
         starter_set = starter_hashes(source_files(starter))
     names = submission_names(submissions)
-    documents = [
-        document(name, path, "submission", starter_set)
-        for name, path in zip(names, submissions, strict=True)
+    wanted = [
+        Wanted(name, path, "submission") for name, path in zip(names, submissions, strict=True)
     ]
-    documents += [document(k.name, k.path, k.kind, starter_set, k.description) for k in known]
+    wanted += [Wanted(k.name, k.path, k.kind, k.description) for k in known]
+    documents = read_documents(wanted, starter_set, workers)
     cohort = len(names)
     scored = _Scored(documents, cohort)
     report = SimilarityReport(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +26,7 @@ class Document:
     root: Path
     kind: Kind
     files: list[SourceFile]
+    """Its files; their tokens are not kept once fingerprinted (memory, and pickling)."""
     prints: list[Fingerprint]
     """Fingerprints left once starter code is removed."""
     starter_dropped: int
@@ -44,4 +48,31 @@ def document(
         prints = fingerprints(file.tokens, number)
         total += len(prints)
         kept.extend(without_starter(file.tokens, prints, starter))
-    return Document(name, root, kind, files, kept, total - len(kept), note)
+    light = [SourceFile(file.path, (), file.parsed) for file in files]
+    return Document(name, root, kind, light, kept, total - len(kept), note)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A directory to read as a document."""
+
+    name: str
+    root: Path
+    kind: Kind
+    note: str = ""
+
+
+def _read(starter: frozenset[int], wanted: Wanted) -> Document:
+    return document(wanted.name, wanted.root, wanted.kind, starter, wanted.note)
+
+
+def documents(
+    wanted: Sequence[Wanted], starter: frozenset[int], workers: int = 1
+) -> list[Document]:
+    """Every wanted directory as a document, in order; over ``workers`` processes if more
+    than one (reading and fingerprinting is pure CPU work, one document at a time)."""
+    read = partial(_read, starter)
+    if workers <= 1 or len(wanted) < 2 * workers:
+        return [read(one) for one in wanted]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(read, wanted, chunksize=max(1, len(wanted) // (workers * 8))))

@@ -25,11 +25,12 @@ def similarity_run(
     submissions: Sequence[Path],
     known: Path | None = None,
     out: Path | None = None,
+    workers: int = 1,
 ) -> SimilarityRun:
     """Compare ``submissions`` with each other and with the known solutions (the challenge's
     solution and samples, and ``known``'s subdirectories), the challenge's starter removed."""
     corpus = challenge_solutions(challenge_root)
     if known is not None:
         corpus += known_directory(known)
-    comparison = compare(challenge_id, challenge_root / "starter", submissions, corpus)
+    comparison = compare(challenge_id, challenge_root / "starter", submissions, corpus, workers)
     return SimilarityRun(comparison, None if out is None else write_report(comparison, out))

@@ -46,13 +46,17 @@ def summary(report: SimilarityReport, top: int) -> list[str]:
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the pairs as JSON.")
 @click.option("--top", default=TOP, show_default=True, help="Pairs printed in the summary.")
+@click.option(
+    "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+    help="Processes reading and fingerprinting submissions.",
+)  # fmt: skip
 def similarity_command(
     challenge_ref: str, submissions: tuple[Path, ...], known: Path | None,
-    out_dir: Path | None, as_json: bool, top: int,
+    out_dir: Path | None, as_json: bool, top: int, jobs: int,
 ) -> None:  # fmt: skip
     """Rank SUBMISSIONS (directories) by how much code they share, starter removed."""
     loaded = wiring.challenge(challenge_ref)
-    run = similarity_run(loaded.root, loaded.config.id, submissions, known, out_dir)
+    run = similarity_run(loaded.root, loaded.config.id, submissions, known, out_dir, jobs)
     report = run.comparison.report
     if as_json:
         click.echo(json.dumps([p.model_dump(mode="json") for p in report.pairs], indent=2))

@@ -72,3 +72,11 @@ def test_a_real_cohort_ranks_the_same_pairs_as_all_pairs(tmp_path: Path) -> None
     assert found == expected
     assert comparison.report.common_fingerprints == len(dropped) > 0
     assert comparison.report.pairs[0].similarity >= 0.85  # a disguised copy is on top
+
+
+def test_fingerprinting_over_two_processes_gives_the_same_report() -> None:
+    folders = [KV / "solution", *sorted(p for p in (KV / "samples").iterdir() if p.is_dir())]
+    alone = compare("kv-store", KV / "starter", folders).report
+    shared = compare("kv-store", KV / "starter", folders, workers=2).report
+    assert shared == alone
+    assert alone.pairs
