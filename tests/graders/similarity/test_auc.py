@@ -25,6 +25,7 @@ KINDS: dict[str, tuple[Callable[[str], str], float]] = {
     "reordered": (variants.reordered, 0.99),
     "padded": (variants.padded, 0.99),
     "recommented": (variants.recommented, 0.99),
+    "extracted": (variants.extracted, 0.95),
     "everything": (variants.everything_but_the_loop, 0.95),
 }
 

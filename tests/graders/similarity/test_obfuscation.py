@@ -39,6 +39,7 @@ INDEPENDENT = _pair_similarity(KV / "samples" / "strong", KV / "samples" / "bugg
         (variants.padded, 0.9),
         (variants.recommented, 0.95),
         (variants.loop_instead_of_comprehension, 0.95),
+        (variants.extracted, 0.8),
         (variants.everything, 0.8),
     ],
     ids=lambda value: getattr(value, "__name__", str(value)),
