@@ -6,6 +6,7 @@ Only this package reads the environment; the layers below receive these values a
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,20 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from challenges.base_error import TakehomeError
+from challenges.files import is_directory
+
+MAX_TIMEOUT = 86400.0
+"""A day: longer is a typo (and beyond what a socket timeout can hold, ``inf`` is one)."""
+MAX_LEASE = 7 * 86400.0
+"""A week: no grading runs that long; the lease becomes a timedelta and a broker setting."""
+
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_IMAGE = re.compile(
+    rf"^(?:(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?/)?"
+    rf"{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?(?:@sha256:[0-9a-f]{{64}})?$"
+)
+"""A Docker image reference (``[registry[:port]/]name[:tag][@digest]``), as the engine's
+reference grammar has it: path components in lowercase, a tag of at most 128 characters."""
 
 
 class Settings(BaseSettings):
@@ -27,8 +42,14 @@ class Settings(BaseSettings):
         description="host or host:port of git servers staff trust (comma-separated).",
     )
     work_dir: Path | None = Field(default=None, description="Scratch space for exported trees.")
-    docker_timeout: float = Field(default=60.0, description="Seconds for one engine API call.")
-    fetch_timeout: float = Field(default=120.0, description="Seconds for fetching a repository.")
+    docker_timeout: float = Field(
+        default=60.0, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False,
+        description="Seconds for one engine API call.",
+    )  # fmt: skip
+    fetch_timeout: float = Field(
+        default=120.0, gt=0, le=MAX_TIMEOUT, allow_inf_nan=False,
+        description="Seconds for fetching a repository.",
+    )  # fmt: skip
     blind: bool = Field(
         default=False, description="Blind review: the candidate's identity removed from reports."
     )
@@ -45,6 +66,8 @@ class Settings(BaseSettings):
     lease: float = Field(
         default=3600.0,
         gt=0,
+        le=MAX_LEASE,
+        allow_inf_nan=False,
         description="Seconds a queued job may run before it is taken for lost and graded again.",
     )
     webhook_secret: SecretStr | None = Field(
@@ -62,6 +85,25 @@ class Settings(BaseSettings):
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="Base URL of invitation links."
     )
+
+    @field_validator("base_image")
+    @classmethod
+    def _image_reference(cls, value: str) -> str:
+        """Checked here, by name, rather than by the engine in the middle of a grade."""
+        if len(value) > 255 or not _IMAGE.match(value):
+            raise ValueError(
+                f"{value[:80]!r} is not an image reference: NAME[:TAG] in lowercase, e.g. "
+                "python:3.12-slim or registry.example.com/team/base:1"
+            )
+        return value
+
+    @field_validator("work_dir")
+    @classmethod
+    def _a_directory(cls, value: Path | None) -> Path | None:
+        """Scratch space is a directory that exists: a file there would fail every grade."""
+        if value is not None and not is_directory(value):
+            raise ValueError(f"{str(value)[:200]}: not an existing directory")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -112,4 +154,5 @@ def load_settings() -> Settings:
     except ValidationError as error:
         detail = error.errors()[0]
         name = "TAKEHOME_" + str(detail["loc"][0]).upper() if detail["loc"] else "TAKEHOME_*"
-        raise TakehomeError(f"{name}: {detail['msg']}") from None
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        raise TakehomeError(f"{name}: {message}") from None

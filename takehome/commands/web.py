@@ -3,6 +3,7 @@ candidate's link."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -29,12 +30,25 @@ def serve_command(host: str, port: int, out_dir: Path, jobs: int) -> None:
     serve.serve(load_settings(), host, port, out_dir, jobs)
 
 
+MAX_HOURS = 366 * 24
+"""An invitation is valid for a year at most (a challenge's window is at most 366 days)."""
+
+
+def _hours(_context: click.Context, _parameter: click.Parameter, value: float) -> float:
+    """Finite, above zero, a year at most: ``inf`` or ``1e300`` is no deadline a date can
+    hold, and ``nan`` passes every comparison click's FloatRange makes."""
+    if not (math.isfinite(value) and 0 < value <= MAX_HOURS):
+        raise click.BadParameter(f"{value:g}: give more than 0 and at most {MAX_HOURS} hours "
+                                 "(a year)")  # fmt: skip
+    return value
+
+
 @click.command("invite")
 @challenge_option("Bundled challenge slug or a challenge directory.")
 @click.option("--candidate", "alias", required=True, metavar="ALIAS", help="Candidate alias.")
 @click.option(
-    "--hours", type=click.FloatRange(min=0, min_open=True), default=168.0, show_default=True,
-    help="How long the link stays valid (the hard deadline).",
+    "--hours", type=float, callback=_hours, default=168.0, show_default=True,
+    help=f"How long the link stays valid (the hard deadline), {MAX_HOURS} at most.",
 )  # fmt: skip
 def invite_command(challenge_ref: str, alias: str, hours: float) -> None:
     """Create an invitation and print its link (TAKEHOME_PUBLIC_URL/invite/<token>).

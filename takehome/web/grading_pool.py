@@ -71,6 +71,8 @@ class GradingPool:
 
     def close(self) -> None:
         """Wait for the gradings already handed over, then stop the threads and remove the
-        containers kept warm."""
-        self._pool.shutdown(wait=True)
-        self._host.close()
+        containers kept warm (those even when a second signal cuts the wait short)."""
+        try:
+            self._pool.shutdown(wait=True)
+        finally:
+            self._host.close()

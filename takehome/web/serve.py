@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -81,18 +85,52 @@ class RedactTokens(logging.Filter):
         return True
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The server's socket, bound here rather than by uvicorn: a busy port or an unknown host
+    is one line naming it (uvicorn would log it and exit 3, the code of a crash)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as error:  # gaierror included
+        reason = (error.strerror or str(error)).split(" (while attempting")[0].lower()
+        raise TakehomeError(f"--host {host} --port {port}: cannot listen there: {reason}") from None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (systemd, ``docker stop``) after uvicorn's graceful stop: shut down as Ctrl-C
+    does (a second one, during the wait for gradings, is a second Ctrl-C: "interrupted")."""
+
+
+def _on_sigterm(_signal: int, _frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_as_exception() -> Iterator[None]:
+    """uvicorn catches SIGTERM, drains its connections, then raises the signal again with the
+    handler it found; by default that kills the process before any ``finally`` runs (and the
+    warm containers stay). With this handler the signal becomes ``Terminated`` instead."""
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def serve(settings: Settings, host: str, port: int, out_dir: Path, slots: int) -> None:
-    """Run the web app until interrupted; gradings already queued finish before it exits."""
+    """Run the web app until interrupted (Ctrl-C or SIGTERM); gradings already queued finish
+    and warm containers are removed before it exits."""
     config = web_config(settings)
-    with Store.open(settings.store_url) as store:
+    listener = listening_socket(host, port)
+    with listener, Store.open(settings.store_url) as store, _sigterm_as_exception():
         pool = GradingPool(settings, store, out_dir, slots)
         try:
             app = create_app(config, store, pool.enqueue)
             options = uvicorn.Config(app, host=host, port=port, server_header=False,
                                      log_level="info")  # fmt: skip
             logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # after its config
-            uvicorn.Server(options).run()
-        except KeyboardInterrupt:  # uvicorn re-raises the signal it stopped for (>= 0.29)
+            uvicorn.Server(options).run(sockets=[listener])
+        except KeyboardInterrupt:  # uvicorn re-raises the signal it stopped for (Terminated too)
             pass
         finally:
             pool.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,63 @@ def test_invitations_made_in_one_directory_are_found_from_another(tmp_path):
 
     with Store.open(f"sqlite:///{tmp_path / 'xdg' / 'takehome' / 'takehome.db'}") as store:
         assert store.count("invitations") == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TAKEHOME_DOCKER_TIMEOUT", "inf", "Input should be a finite number"),
+        ("TAKEHOME_DOCKER_TIMEOUT", "nan", "Input should be a finite number"),
+        ("TAKEHOME_DOCKER_TIMEOUT", "0", "Input should be greater than 0"),
+        ("TAKEHOME_DOCKER_TIMEOUT", "-5", "Input should be greater than 0"),
+        ("TAKEHOME_DOCKER_TIMEOUT", "1e300", "Input should be less than or equal to 86400"),
+        ("TAKEHOME_FETCH_TIMEOUT", "inf", "Input should be a finite number"),
+        ("TAKEHOME_FETCH_TIMEOUT", "-inf", "Input should be a finite number"),
+        ("TAKEHOME_FETCH_TIMEOUT", "0", "Input should be greater than 0"),
+        ("TAKEHOME_FETCH_TIMEOUT", "nan", "Input should be a finite number"),
+        ("TAKEHOME_LEASE", "inf", "Input should be a finite number"),
+        ("TAKEHOME_LEASE", "nan", "Input should be a finite number"),
+        ("TAKEHOME_LEASE", "1e12", "Input should be less than or equal to 604800"),
+        ("TAKEHOME_BASE_IMAGE", "UPPER/Case::x", "'UPPER/Case::x' is not an image reference"),
+        ("TAKEHOME_BASE_IMAGE", "", "'' is not an image reference"),
+        ("TAKEHOME_BASE_IMAGE", "a b", "'a b' is not an image reference"),
+        ("TAKEHOME_BASE_IMAGE", "python:", "'python:' is not an image reference"),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(TakehomeError, match=f"^{re.escape(f'{name}: {message}')}") as refused:
+        load_settings()
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["takehome-base:bookworm", "python:3.12-slim", "registry.example.com:5000/team/base:1",
+     "localhost/a/b_c.d-e", "python@sha256:" + "a" * 64],
+)  # fmt: skip
+def test_image_references_the_engine_takes_are_accepted(monkeypatch, image):
+    monkeypatch.setenv("TAKEHOME_BASE_IMAGE", image)
+    assert load_settings().base_image == image
+
+
+def test_a_work_dir_that_is_a_file_or_missing_is_named(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a directory")
+    for bad in (tmp_path / "file", tmp_path / "missing"):
+        monkeypatch.setenv("TAKEHOME_WORK_DIR", str(bad))
+        with pytest.raises(TakehomeError, match=rf"^TAKEHOME_WORK_DIR: {bad}: not an existing dir"):
+            load_settings()
+    monkeypatch.setenv("TAKEHOME_WORK_DIR", str(tmp_path))
+    assert load_settings().work_dir == tmp_path
+
+
+def test_a_bad_setting_stops_a_command_with_one_line_and_exit_1(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "XDG_DATA_HOME": str(tmp_path),
+        "TAKEHOME_DOCKER_TIMEOUT": "inf",
+    }
+    result = subprocess.run([sys.executable, "-m", "takehome", "gc"], capture_output=True,
+                            text=True, env=env, timeout=120)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == "error: TAKEHOME_DOCKER_TIMEOUT: Input should be a finite number\n"
