@@ -8,6 +8,9 @@
    400,000 submissions of the same model.
 3. The CUSUM drift alarm on simulated teams: the share of calibrated reviewers who alarm within
    500 reviews, and the delay to catch a reviewer who turns a third of a level lenient.
+4. Coverage of the leniency intervals: teams of 20 with offsets drawn from N(0, tau^2); the
+   truth is each reviewer's offset as expressed in levels (rounding and the 1-4 bounds blunt a
+   latent offset), measured on 30,000 submissions of the same team.
 
     .venv/bin/python benchmarks/calibration.py [--quick]
 """
@@ -30,6 +33,7 @@ from reports.analytics import agreement, drift
 from reports.analytics.alpha_math import alpha_from_coincidences, unit_coincidences
 from reports.analytics.cohort import spearman
 from reports.analytics.html import render_calibration_html
+from reports.analytics.leniency import leniency
 from reports.analytics.report import calibration_report
 from reports.analytics.simulate import SimulatedReviewer, simulate
 from reports.scorecard import Provenance, Scorecard, SubmissionInfo
@@ -147,11 +151,30 @@ def alarm(teams: int) -> None:
           f"never {int(np.isinf(caught).sum())}")  # fmt: skip
 
 
+def leniency_coverage(teams: int) -> None:
+    rng = np.random.default_rng(3)
+    print("4. leniency intervals (95%), 20 reviewers, 2 per submission:")
+    for tau, submissions in ((0.0, 300), (0.2, 300), (0.4, 600)):
+        hits = total = 0
+        widths = []
+        for seed in range(teams):
+            offsets = rng.normal(0, tau, 20)
+            team = [SimulatedReviewer(f"r{i:02d}", offset=float(o)) for i, o in enumerate(offsets)]
+            truth = {x.reviewer: x.raw for x in leniency(simulate(team, 30_000, seed=9_999 - seed))}
+            for x in leniency(simulate(team, submissions, seed=seed)):
+                total += 1
+                hits += x.low <= truth[x.reviewer] <= x.high
+                widths.append(x.high - x.low)
+        print(f"   tau {tau:.1f}, {submissions} submissions, {teams} teams: coverage "
+              f"{hits / total:.3f}, median width {statistics.median(widths):.3f}")  # fmt: skip
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     whole_report()
     coverage(100 if quick else 1000)
     alarm(2 if quick else 10)
+    leniency_coverage(2 if quick else 10)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ submission and row, those levels first corrected by their reviewers' own offsets
 alternating passes), so a sparse design where a reviewer often meets a strict partner does not
 make them look lenient. A reviewer's raw offset is the mean residual; with its standard error
 ``s/sqrt(n)`` and the spread of true offsets ``tau^2`` estimated by moments across reviewers,
-the shrunken offset is ``B * raw`` with ``B = tau^2 / (tau^2 + se^2)`` and posterior standard
-deviation ``sqrt(B) * se`` (a normal-normal model).
+the shrunken offset is ``(1 - B) * raw`` with ``B = se^2 / (tau^2 + se^2)`` (a normal-normal
+model), and its interval uses Morris's (1983) variance, ``se^2 (1 - (k-1)/k B) + 2/(k-3) B^2
+raw^2`` for k reviewers, so that a team whose estimated spread is 0 does not get intervals of
+width 0 (the plain posterior ``(1 - B) se^2`` ignores that tau^2 is itself estimated).
 """
 
 from __future__ import annotations
@@ -101,9 +103,15 @@ def leniency(ratings: list[RatingRecord]) -> list[Leniency]:
     rated = count > 0
     spread = float(np.var(found.raw[rated])) if rated.sum() > 1 else 0.0
     tau2 = max(spread - float(np.mean(se2[rated])), 0.0) if rated.any() else 0.0
-    weight = np.where(rated, tau2 / (tau2 + np.where(rated, se2, 1.0)), 0.0)
-    offset = weight * found.raw
-    sd = np.sqrt(weight * np.where(rated, se2, 0.0))
+    prior = np.where(rated, np.where(rated, se2, 1.0) / (tau2 + np.where(rated, se2, 1.0)), 1.0)
+    offset = (1 - prior) * found.raw
+    reviewers = int(rated.sum())
+    if reviewers > 3:  # Morris (1983): the uncertainty of tau^2 widens the interval
+        variance_of = se2 * (1 - (reviewers - 1) / reviewers * prior)
+        variance_of = variance_of + 2 / (reviewers - 3) * prior**2 * found.raw**2
+    else:
+        variance_of = se2 * (1 - prior)
+    sd = np.sqrt(np.where(rated, variance_of, 0.0))
     result = [
         Leniency(name, int(count[i]), float(found.raw[i]), float(offset[i]),
                  float(offset[i] - Z95 * sd[i]), float(offset[i] + Z95 * sd[i]))

@@ -62,7 +62,8 @@ def _summary(report: dict[str, Any]) -> list[str]:
 @click.command("calibrate")
 @click.option("--challenge", default=None, help="Only this challenge's reviews (slug).")
 @click.option("--since", type=click.DateTime(DATE_FORMATS), default=None,
-              help="Only ratings from this date or time on (UTC unless given).")  # fmt: skip
+              help="Only ratings from this date or time on (UTC unless given; a file's "
+                   "ratings without a time are left out).")  # fmt: skip
 @click.option("--ratings", "ratings_path", type=click.Path(path_type=Path), default=None,
               help="CSV: submission,reviewer,criterion,level[,rated_at].")  # fmt: skip
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,

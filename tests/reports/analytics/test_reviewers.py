@@ -99,3 +99,12 @@ def test_drift_follows_rated_at_not_the_order_given():
     by_time = {d.reviewer: d for d in drift(dated)}["a"].series
     assert given[0] > given[-1]
     assert by_time[0] < by_time[-1]
+
+
+def test_a_calibrated_team_gets_offsets_near_0_with_intervals_that_are_not_points():
+    team = [SimulatedReviewer(f"c{i:02d}") for i in range(20)]
+    found = leniency(simulate(team, 400, seed=9))
+    for x in found:
+        assert x.low < 0 < x.high, x
+        assert x.high - x.low > 0.02, x  # tau^2 estimated at 0 must not make it certain
+        assert abs(x.score) <= 1
