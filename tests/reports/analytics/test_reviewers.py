@@ -22,8 +22,13 @@ TEAM = [
 
 
 def spearman(a, b):
-    ranks = [np.argsort(np.argsort(x)) for x in (a, b)]
-    return float(np.corrcoef(*ranks)[0, 1])
+    """Pearson's correlation of average ranks (ties share theirs), written out here."""
+
+    def ranks(values):
+        ordered = sorted(values)
+        return [ordered.index(v) + (ordered.count(v) + 1) / 2 for v in values]
+
+    return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +38,7 @@ def ratings():
 
 def test_reviewers_are_ranked_by_leniency_as_they_truly_are(ratings):
     found = {x.reviewer: x for x in leniency(ratings)}
-    ranked = [r for r in TEAM if r.drift == 0 and r.offset != 0]
+    ranked = [r for r in TEAM if r.drift == 0]  # calibrated ones too (tied at 0)
     rho = spearman([r.offset for r in ranked], [found[r.name].offset for r in ranked])
     assert rho >= 0.95
     strict, lenient = found["o00"], found["o12"]
