@@ -91,7 +91,10 @@ def bootstrap_interval(
     if n < 2:
         return None
     # Units with the same value counts weigh the same: resample their kinds, not each unit.
-    kinds, frequency = np.unique(shares, axis=0, return_counts=True)
+    rows = np.ascontiguousarray(shares)
+    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+    _, first, frequency = np.unique(keys, return_index=True, return_counts=True)
+    kinds = rows[first]
     rng = np.random.default_rng(seed)
     weights = rng.multinomial(n, frequency / n, size=REPLICATES).astype(np.float64)
     boot = alpha_from_coincidences(weights @ kinds)

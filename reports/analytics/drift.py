@@ -22,7 +22,7 @@ from datetime import datetime
 
 import numpy as np
 
-from reports.analytics.leniency import MIN_RATINGS, residuals
+from reports.analytics.leniency import MIN_RATINGS, Residuals, residuals
 from reports.analytics.records import RatingRecord
 
 WINDOW = 30
@@ -75,9 +75,11 @@ def spread(series: list[float]) -> float:
     return float(np.sqrt(np.mean(np.square(np.diff(series))) / 2))
 
 
-def review_series(ratings: list[RatingRecord]) -> tuple[dict[str, list[float]], float]:
+def review_series(
+    ratings: list[RatingRecord], found: Residuals | None = None
+) -> tuple[dict[str, list[float]], float]:
     """Each reviewer's review offsets in time order, and the pooled sd of a review's offset."""
-    found = residuals(ratings)
+    found = residuals(ratings) if found is None else found
     reviews: dict[tuple[int, str], list[float]] = defaultdict(list)
     when: dict[tuple[int, str], tuple[datetime, int]] = {}
     for position, residual, who in zip(
@@ -98,9 +100,11 @@ def review_series(ratings: list[RatingRecord]) -> tuple[dict[str, list[float]], 
     return series, sigma
 
 
-def drift(ratings: list[RatingRecord], k: float = K, h: float = H) -> list[Drift]:
+def drift(
+    ratings: list[RatingRecord], k: float = K, h: float = H, found: Residuals | None = None
+) -> list[Drift]:
     """Every reviewer's recent offset and CUSUM alarm, alarms first."""
-    series, _ = review_series(ratings)
+    series, _ = review_series(ratings, found)
     result = []
     for name, offsets in series.items():
         own = spread(offsets)

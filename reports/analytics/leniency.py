@@ -89,9 +89,10 @@ def residuals(ratings: list[RatingRecord]) -> Residuals:
     return Residuals(reviewers, who, residual, list(np.flatnonzero(keep)), theta)
 
 
-def leniency(ratings: list[RatingRecord]) -> list[Leniency]:
-    """Every reviewer's shrunken offset, most lenient first."""
-    found = residuals(ratings)
+def leniency(ratings: list[RatingRecord], found: Residuals | None = None) -> list[Leniency]:
+    """Every reviewer's shrunken offset, most lenient first (``found``: the ratings'
+    residuals, when already computed)."""
+    found = residuals(ratings) if found is None else found
     k = len(found.reviewers)
     count = np.bincount(found.reviewer_index, minlength=k).astype(np.float64)
     if not len(found.residual):

@@ -9,7 +9,13 @@ from reports.analytics.agreement import MIN_UNITS, REPLICATES, row_agreement
 from reports.analytics.borderline import MIN_PAIR_UNITS, borderline, pair_agreement
 from reports.analytics.cohort import MIN_CORRELATED, human_vs_automatic, pass_rates
 from reports.analytics.drift import WINDOW, H, K, drift
-from reports.analytics.leniency import MIN_RATINGS, SCORE_PER_LEVEL, leniency
+from reports.analytics.leniency import (
+    MIN_RATINGS,
+    SCORE_PER_LEVEL,
+    Residuals,
+    leniency,
+    residuals,
+)
 from reports.analytics.records import RatingRecord, by_criterion
 from reports.scorecard import Scorecard
 
@@ -43,9 +49,9 @@ def _agreement(ratings: list[RatingRecord], seed: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _leniency(ratings: list[RatingRecord]) -> list[dict[str, Any]]:
+def _leniency(ratings: list[RatingRecord], found: Residuals) -> list[dict[str, Any]]:
     rows = []
-    for x in leniency(ratings):
+    for x in leniency(ratings, found):
         if x.shown:
             rows.append({
                 "reviewer": x.reviewer, "ratings": x.ratings, "shown": True,
@@ -60,13 +66,13 @@ def _leniency(ratings: list[RatingRecord]) -> list[dict[str, Any]]:
     return rows
 
 
-def _drift(ratings: list[RatingRecord]) -> list[dict[str, Any]]:
+def _drift(ratings: list[RatingRecord], found: Residuals) -> list[dict[str, Any]]:
     return [
         {"reviewer": d.reviewer, "reviews": d.reviews, "shown": d.shown,
          "recent": _r(d.recent), "recent_reviews": d.recent_reviews,
          "alarm_at": d.alarm_at, "direction": d.direction,
          "series": [round(x, 3) for x in d.series]}
-        for d in drift(ratings)
+        for d in drift(ratings, found=found)
     ]  # fmt: skip
 
 
@@ -91,6 +97,7 @@ def calibration_report(
 ) -> dict[str, Any]:
     """The whole report: agreement, leniency, drift, borderline cases, reviewer pairs, and,
     given scorecards, per-test pass rates and human against automatic scores."""
+    found = residuals(ratings)
     return {
         "ratings": len(ratings),
         "reviewers": len({r.reviewer for r in ratings}),
@@ -100,8 +107,8 @@ def calibration_report(
                        "pair_rows": MIN_PAIR_UNITS, "correlated_submissions": MIN_CORRELATED},
         "methods": METHODS,
         "agreement": _agreement(ratings, seed),
-        "leniency": _leniency(ratings),
-        "drift": _drift(ratings),
+        "leniency": _leniency(ratings, found),
+        "drift": _drift(ratings, found),
         "borderline": [{"submission": b.submission, "criterion": b.criterion,
                         "levels": b.levels, "spread": b.spread} for b in borderline(ratings)],
         "pairs": [{"first": p.first, "second": p.second, "units": p.units,
