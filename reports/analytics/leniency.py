@@ -82,7 +82,7 @@ def residuals(ratings: list[RatingRecord]) -> Residuals:
         total = np.bincount(unit, weights=adjusted, minlength=len(unit_of))[unit]
         others = (total - adjusted) / (size - 1)
         residual = level - others
-        sums = np.bincount(who, weights=residual, minlength=len(reviewers))
+        sums = np.bincount(who, weights=residual, minlength=len(reviewers)).astype(np.float64)
         theta = np.divide(sums, count, out=np.zeros_like(sums), where=count > 0)
         if count.sum() > 0:
             theta = theta - np.average(theta, weights=count + (count == 0))
@@ -104,14 +104,17 @@ def leniency(ratings: list[RatingRecord], found: Residuals | None = None) -> lis
     rated = count > 0
     spread = float(np.var(found.raw[rated])) if rated.sum() > 1 else 0.0
     tau2 = max(spread - float(np.mean(se2[rated])), 0.0) if rated.any() else 0.0
-    prior = np.where(rated, np.where(rated, se2, 1.0) / (tau2 + np.where(rated, se2, 1.0)), 1.0)
+    se_rated = np.where(rated, se2, 1.0)
+    prior = np.divide(
+        se_rated, tau2 + se_rated, out=np.ones(k), where=rated & (tau2 + se_rated > 0)
+    )
     offset = (1 - prior) * found.raw
     reviewers = int(rated.sum())
     if reviewers > 3:  # Morris (1983): the uncertainty of tau^2 widens the interval
-        variance_of = se2 * (1 - (reviewers - 1) / reviewers * prior)
+        variance_of = se_rated * (1 - (reviewers - 1) / reviewers * prior)
         variance_of = variance_of + 2 / (reviewers - 3) * prior**2 * found.raw**2
     else:
-        variance_of = se2 * (1 - prior)
+        variance_of = se_rated * (1 - prior)
     sd = np.sqrt(np.where(rated, variance_of, 0.0))
     result = [
         Leniency(name, int(count[i]), float(found.raw[i]), float(offset[i]),

@@ -90,7 +90,7 @@ def calibrate_command(
         except OSError as error:
             raise CalibrationError(f"{out_path}: cannot be written: {error.strerror}") from None
     if as_json:
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(report, indent=2, allow_nan=False))
         return
     for line in _summary(report):
         click.echo(line)

@@ -161,3 +161,27 @@ def test_a_submission_regraded_and_reviewed_again_counts_once(tmp_path, kv_store
     assert next(c for c in cards if c.submission.id == "cand-0").submission.commit == "f" * 40
     assert {r.reviewer for r in ratings if r.submission == "cand-0"} == {"cy"}
     assert len(ratings) == (5 * 2 + 1) * len(rows)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["s1,ana,design,3", "s2,ana,design,3"],  # one reviewer: nothing co-rated
+        [f"s{i},{who},design,3" for i in range(40) for who in ("ana", "bo")],  # all agree
+        [f"s{i},{who},design,{1 + i % 4}" for i in range(40) for who in ("ana", "bo", "cy")],
+    ],
+    ids=["one-reviewer", "all-the-same-level", "perfect-agreement"],
+)
+def test_degenerate_ratings_give_a_report_without_nan(capsys, tmp_path, lines):
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = takehome(capsys, "calibrate", "--ratings", str(path), "--json",
+                              "--out", str(tmp_path / "r.html"))  # fmt: skip
+    assert (code, err) == (0, "")
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} in the JSON")
+
+    report = json.loads(out, parse_constant=refuse)
+    assert report["ratings"] == len(lines)
+    assert "nan" not in (tmp_path / "r.html").read_text(encoding="utf-8").lower()
