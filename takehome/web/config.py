@@ -29,15 +29,30 @@ _SCP_LIKE = re.compile(r"^[\w.-]+@([^:/]+):(.+)$")
 
 def repo_key(url: str) -> str:
     """One spelling per repository: host and path lowercased, without ``.git`` or a trailing
-    slash, whatever the scheme (GitHub sends clone_url, html_url and ssh_url spellings)."""
+    slash, whatever the scheme (GitHub sends clone_url, html_url and ssh_url spellings). A
+    URL that cannot be split (a bracket left open) is its own key, which matches nothing."""
     scp = _SCP_LIKE.match(url.strip())
     if scp:
         host, path = scp.group(1), "/" + scp.group(2)
     else:
-        parts = urlsplit(url.strip())
-        host, path = parts.hostname or "", parts.path
+        try:
+            parts = urlsplit(url.strip())
+            host, path = parts.hostname or "", parts.path
+        except ValueError:  # "https://[::1/x.git": no roster URL is spelled so, none matches
+            return f"\0{url}"
     path = path.lower().rstrip("/").removesuffix(".git").rstrip("/")
     return f"{host.lower()}{path}"
+
+
+def is_url(url: str) -> bool:
+    """Whether ``url`` can be read as a repository URL at all (``https://[::1/x.git`` and a
+    port of 99999 cannot); which URLs may be fetched is the URL policy's business."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""HTTP plumbing both surfaces share: a body read with a cap, and the security headers.
+"""HTTP plumbing the surfaces share: a body read with a cap, JSON parsed within limits, and
+the security headers.
 
 The cap is enforced on the stream, not after it: a declared Content-Length over the cap is
 refused before a byte of the body is read, and a chunked body is abandoned at the first chunk
@@ -6,6 +7,8 @@ that crosses it, so a 10 MB (or 10 GB) request never sits in memory.
 """
 
 from __future__ import annotations
+
+import json
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,6 +48,26 @@ async def read_capped(request: Request, limit: int) -> bytes:
             raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+MAX_DIGITS = 100
+"""Longest integer a JSON body may hold: GitHub's ids and sizes have 20 digits at most."""
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(f"a number of {len(text.lstrip('-'))} digits")
+    return int(text)
+
+
+def loads_json(text: str | bytes) -> object:
+    """``json.loads`` whose every refusal is a ValueError with a reason a client can read:
+    bad syntax or encoding, a number of thousands of digits (beyond what ``int()`` converts),
+    nesting deeper than the interpreter's recursion limit."""
+    try:
+        return json.loads(text, parse_int=_integer)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 class SecurityHeaders:

@@ -46,6 +46,21 @@ class Refused(Exception):
         self.message, self.status, self.result_url = message, status, result_url
 
 
+def _window_end(invitation: Invitation, challenge: Challenge) -> datetime | None:
+    """When the candidate's time ends: the window from the first opening, or the deadline if
+    that comes first. A window no date can hold (past year 9999) is refused with a reason,
+    not a server error."""
+    if invitation.opened_at is None:
+        return None
+    try:
+        window = timedelta(seconds=parse_duration(challenge.config.time_window))
+        window_end = invitation.opened_at + window
+    except (ValueError, OverflowError):
+        raise Refused("This challenge's time window cannot be computed; contact us.",
+                      400) from None  # fmt: skip
+    return min(window_end, invitation.deadline) if invitation.deadline else window_end
+
+
 @dataclass(frozen=True)
 class Portal:
     config: WebConfig
@@ -84,10 +99,7 @@ class Portal:
 
     def invite_page(self, token: str, invitation: Invitation, challenge: Challenge,
                     error: str | None = None, repo_url: str = "") -> HTMLResponse:  # fmt: skip
-        window = timedelta(seconds=parse_duration(challenge.config.time_window))
-        window_end = invitation.opened_at + window if invitation.opened_at else None
-        if window_end and invitation.deadline:
-            window_end = min(window_end, invitation.deadline)
+        window_end = _window_end(invitation, challenge)
         return page(
             "invite.html.j2", 400 if error else 200, title=challenge.config.title,
             time_window=challenge.config.time_window, invitation=invitation,

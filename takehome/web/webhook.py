@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -29,8 +28,8 @@ from starlette.concurrency import run_in_threadpool
 from challenges.roster import RosterEntry
 from runner.pipeline import GradeRequest, request_for
 from runner.store.runs import Store, StoreError
-from takehome.web.config import Enqueue, WebConfig
-from takehome.web.http import BadLength, BodyTooLarge, read_capped
+from takehome.web.config import Enqueue, WebConfig, is_url
+from takehome.web.http import BadLength, BodyTooLarge, loads_json, read_capped
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +74,8 @@ def _payload(body: bytes, content_type: str) -> dict[str, Any] | Verdict:
             return _error(400, "form-encoded delivery without a payload field")
         text = values[0]
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        data = loads_json(text)
+    except ValueError as error:  # syntax, encoding, 5,000 digits, 100,000 deep
         return _error(400, f"malformed JSON: {error}")
     if not isinstance(data, dict):
         return _error(400, "the payload is not a JSON object")
@@ -101,6 +100,8 @@ def _push(data: dict[str, Any], config: WebConfig, received: datetime) -> Verdic
         return _ignored(f"{ref} was deleted: nothing to grade")
     if not _SHA.match(after):
         return _error(400, f"push payload: after is not a commit SHA ({after[:50]!r})")
+    if not is_url(clone_url):
+        return _error(400, "push payload: repository.clone_url is not a URL")
     watched = config.watched(clone_url)
     if watched is None:
         return _ignored(f"{clone_url} is not on the roster")
