@@ -156,7 +156,7 @@ def _rating(row: HumanRow, given: RatingInput, where: str) -> Rating:
 def check_reviewer(reviewer: str) -> None:
     """A reviewer name is stored and shown: plain characters (checked before a review is
     typed, so a bad name never costs the reviewer their answers)."""
-    if not _REVIEWER.match(reviewer):
+    if not _REVIEWER.fullmatch(reviewer):  # match's $ lets a final newline through
         raise ReviewError(f"{reviewer[:70]!r}: a reviewer name is letters, digits, '.', '_' "
                           "or '-'")  # fmt: skip
 
@@ -168,7 +168,7 @@ def build_review(
     check_reviewer(reviewer)
     rows = _human_rows(card)
     if unknown := sorted(set(ratings) - set(rows)):
-        raise ReviewError(f"{where}: {unknown[0]}: not a human row of this scorecard "
+        raise ReviewError(f"{where}: {unknown[0][:60]}: not a human row of this scorecard "
                           f"(rows: {', '.join(rows)})")  # fmt: skip
     if missing := [row_id for row_id in rows if row_id not in ratings]:
         raise ReviewError(f"{where}: {missing[0]}: not rated (every human row needs a rating)")

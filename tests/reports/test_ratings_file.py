@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.review import ReviewError, build_review, load_ratings
+from reports.review import ReviewError, build_review, check_reviewer, load_ratings
 from reports.scorecard import Scorecard
 
 ROWS = ["organisation", "documentation", "design_reasoning", "testing_habits"]
@@ -159,3 +159,17 @@ def test_a_checklist_item_listed_twice_counts_once_or_is_refused(hostile_scoreca
     }
     with pytest.raises(ReviewError, match=r"a checklist item is listed twice"):
         build_review(card, "ana", ratings, "r.yaml")
+
+
+@pytest.mark.parametrize("reviewer", ["ana\n", "ana\r\n", " ana", "a" * 65])
+def test_a_reviewer_name_with_a_final_newline_or_space_is_refused(reviewer):
+    with pytest.raises(ReviewError, match="a reviewer name is letters"):
+        check_reviewer(reviewer)
+
+
+def test_an_unknown_row_is_named_in_at_most_60_characters(tmp_path, hostile_scorecard):
+    path = tmp_path / "r.yaml"
+    path.write_text(json.dumps({"ratings": {"x" * 5000: {"level": 1}}}))
+    with pytest.raises(ReviewError, match=r"r\.yaml: x{60}: not a human row") as refused:
+        build_review(hostile_scorecard, "ana", load_ratings(path).ratings, str(path))
+    assert len(str(refused.value)) < 400
