@@ -11,6 +11,7 @@ import logging
 import re
 import signal
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -110,6 +111,9 @@ def _sigterm_as_exception() -> Iterator[None]:
     """uvicorn catches SIGTERM, drains its connections, then raises the signal again with the
     handler it found; by default that kills the process before any ``finally`` runs (and the
     warm containers stay). With this handler the signal becomes ``Terminated`` instead."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only: there is nothing to install
+        return
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
