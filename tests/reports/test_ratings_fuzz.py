@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from challenges.load import Challenge
@@ -101,12 +101,14 @@ def test_random_yaml_punctuation(folder, card, text, name):
     _check(path, card)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)  # each deep example costs ~0.6 s (pure-Python YAML)
 @given(
     depth=st.integers(min_value=1, max_value=3000),
     opener=st.sampled_from(["[", "{a: ", '{"a": ', "- "]),
     name=NAMES,
 )
+@example(depth=3000, opener="[", name="r.yaml")
+@example(depth=3000, opener='{"a": ', name="r.json")
 def test_deep_nesting(folder, card, depth, opener, name):
     closer = {"[": "]", "{a: ": "}", '{"a": ': "}", "- ": ""}[opener]
     path = folder / name
