@@ -57,6 +57,7 @@ _NOT_FREE_TEXT: dict[type[BaseModel], frozenset[str]] = {
         {
             "commit",
             "image_id",
+            "image_tag",
             "suite_hash",
             "rubric_version",
             "challenge_version",
