@@ -56,10 +56,16 @@ class TimeWindow(StrictModel):
     def bounds(self, first_commit: datetime) -> tuple[datetime, datetime]:
         """Start and end of the window, given the date of the history's first commit."""
         start = self.start or first_commit.astimezone(UTC)
+        return start, self._end_from(start)
+
+    def end(self) -> datetime | None:
+        """When the time is up, once the start is known (an invitation opened); None before.
+        The one rule the grading and the candidate's page share."""
+        return None if self.start is None else self._end_from(self.start)
+
+    def _end_from(self, start: datetime) -> datetime:
         end = start + timedelta(seconds=self.length_seconds)
-        if self.deadline is not None:
-            end = min(end, self.deadline)
-        return start, end
+        return end if self.deadline is None else min(end, self.deadline)
 
 
 def push_clears(end: datetime, push_time: datetime | None) -> bool:

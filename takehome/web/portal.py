@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse
 from challenges.base_error import TakehomeError
 from challenges.load import Challenge
 from challenges.units import parse_duration
+from graders.history.time_window import TimeWindow
 from reports.candidate import candidate_view
 from runner.errors import RepoRejected
 from runner.intake.url_policy import UrlPolicy, check_url
@@ -50,15 +51,15 @@ def _window_end(invitation: Invitation, challenge: Challenge) -> datetime | None
     """When the candidate's time ends: the window from the first opening, or the deadline if
     that comes first. A window no date can hold (past year 9999) is refused with a reason,
     not a server error."""
-    if invitation.opened_at is None:
-        return None
     try:
-        window = timedelta(seconds=parse_duration(challenge.config.time_window))
-        window_end = invitation.opened_at + window
+        return TimeWindow(
+            start=invitation.opened_at,
+            length_seconds=parse_duration(challenge.config.time_window),
+            deadline=invitation.deadline,
+        ).end()
     except (ValueError, OverflowError):
         raise Refused("This challenge's time window cannot be computed; contact us.",
                       400) from None  # fmt: skip
-    return min(window_end, invitation.deadline) if invitation.deadline else window_end
 
 
 @dataclass(frozen=True)
