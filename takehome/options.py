@@ -69,3 +69,10 @@ def utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def not_empty(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An empty SUBMISSION would be the current directory, graded (and copied) by accident."""
+    if not value.strip():
+        raise click.BadParameter("is empty: give a directory, a repository path or an https URL")
+    return value

@@ -56,6 +56,8 @@ def check_url(url: str, policy: UrlPolicy) -> str:
     scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
     if scheme == "file" or not scheme:
         raise RepoRejected(f"{url}: only https repository URLs are accepted")
+    if scheme not in {"https", "http", "git"}:  # ssh://git@host/... is not about credentials
+        raise RepoRejected(f"{url}: only https repository URLs are accepted, not {scheme}://")
     if parts.username or parts.password:
         raise RepoRejected(f"{url}: credentials in the URL are not accepted")
     if not host:

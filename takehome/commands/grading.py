@@ -24,6 +24,7 @@ from takehome.options import (
     blind_option,
     challenge_option,
     id_option,
+    not_empty,
     out_dir_option,
     scorecard_argument,
     utc,
@@ -44,7 +45,7 @@ def summary_line(card: Scorecard, where: Path) -> str:
 
 
 @click.command("grade")
-@click.argument("submission")
+@click.argument("submission", callback=not_empty)
 @challenge_option(CHALLENGE_HELP)
 @click.option(
     "--ref",

@@ -352,3 +352,12 @@ def test_the_group_imports_no_command_until_it_runs():
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True).stdout  # fmt: skip
     assert loaded.strip() == "[]"
+
+
+@pytest.mark.parametrize("submission", ["", "   "])
+def test_an_empty_submission_is_a_usage_error_not_the_current_directory(submission, tmp_path):
+    result = takehome("grade", submission, "--challenge", "kv-store", "--out", str(tmp_path),
+                      cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2
+    assert "SUBMISSION': is empty" in result.stderr
+    assert list(tmp_path.iterdir()) == []
