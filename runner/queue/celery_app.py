@@ -203,6 +203,21 @@ def prepare_worker(app: Celery) -> None:
     _GRADERS[app].prepare()
 
 
+def check_broker(app: Celery, attempts: int = 3) -> None:
+    """The broker answers, or one line saying which cannot be reached: a worker started
+    against a broker that is down would otherwise only log its retries, for ever. (Once
+    running, a worker waits out a broker restart: that is Celery's own reconnection.)"""
+    connection = app.connection_for_read()
+    try:
+        connection.ensure_connection(max_retries=attempts, interval_start=1, interval_step=1)
+    except (kombu.exceptions.OperationalError, OSError) as error:
+        raise QueueError(
+            f"the broker {connection.as_uri()} cannot be reached (TAKEHOME_BROKER_URL): {error}"
+        ) from None
+    finally:
+        connection.release()
+
+
 def enqueue(app: Celery, jobs: Iterable[Job]) -> list[str]:
     """Send one message per job; their task ids. Sending a job twice is harmless."""
     ids = []

@@ -18,7 +18,7 @@ from reports.render.pages import write_reports
 from reports.scorecard import Scorecard
 from runner.batch import default_slots
 from runner.pipeline import PipelineConfig
-from runner.queue.celery_app import make_app, prepare_worker
+from runner.queue.celery_app import check_broker, make_app, prepare_worker
 from runner.queue.jobs import Job, job_key
 from runner.queue.waiting import infra_error_card, send, wait
 from runner.recording import Graded
@@ -62,7 +62,8 @@ def worker_command(concurrency: int | None) -> None:
     """
     settings = load_settings()
     app = app_from_settings(settings, concurrency or default_concurrency())
-    prepare_worker(app)  # no engine or database: one line now, not a worker that fails jobs
+    check_broker(app)  # no broker, engine or database: one line now, not endless retries
+    prepare_worker(app)
     worker = app.Worker(
         hostname=f"takehome-{os.getpid()}@{socket.gethostname()}", loglevel="INFO",
         without_mingle=True, without_gossip=True, without_heartbeat=True,

@@ -361,3 +361,13 @@ def test_an_empty_submission_is_a_usage_error_not_the_current_directory(submissi
     assert result.returncode == 2
     assert "SUBMISSION': is empty" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_worker_whose_broker_is_down_says_so_in_one_line_and_stops():
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = takehome("worker", env={"TAKEHOME_BROKER_URL": f"redis://127.0.0.1:{port}/0"})
+    assert result.returncode == 1
+    line = _one_error_line(result)
+    assert f"the broker redis://127.0.0.1:{port}/0 cannot be reached" in line.replace(":**@", "")
