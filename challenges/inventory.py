@@ -17,6 +17,7 @@ from pathlib import Path
 
 from challenges.errors import ChallengeError, Problems
 from challenges.files import SOURCE_CAP, read_bytes
+from challenges.python_syntax import parse_python
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _source_text(source: bytes) -> str:
 def _tests_of_file(path: Path, relative: str) -> list[HiddenTest]:
     source = read_bytes(path, ChallengeError, SOURCE_CAP)
     try:
-        return _tests_in(ast.parse(_source_text(source), filename=str(path)), relative)
+        return _tests_in(parse_python(_source_text(source), filename=str(path)), relative)
     except (SyntaxError, ValueError) as error:  # ValueError: not decodable, or NUL bytes
         raise ChallengeError(f"{path}: the hidden test file does not parse: {error}") from None
     except (RecursionError, MemoryError):

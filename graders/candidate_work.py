@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from challenges.python_syntax import parse_python
 from graders.source_files import own_files, python_files
 from graders.starter_cache import StarterCache, file_stamps
 
@@ -62,7 +63,7 @@ def code_shape(data: bytes) -> str | None:
     if len(data) > MAX_PARSE_BYTES:
         return None
     try:
-        tree = ast.parse(data)
+        tree = parse_python(data)
         _strip_docstrings(tree)
         return ast.dump(tree) if isinstance(tree, ast.Module) and tree.body else ""
     except (SyntaxError, ValueError, RecursionError, MemoryError):

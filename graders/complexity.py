@@ -16,7 +16,6 @@ for the deltas, so a starter measured against itself has every delta 0.
 
 from __future__ import annotations
 
-import ast
 import io
 import tokenize
 from collections.abc import Iterator, Sequence
@@ -30,6 +29,7 @@ from radon.metrics import h_visit_ast, mi_compute, mi_rank
 from radon.raw import analyze
 from radon.visitors import ComplexityVisitor
 
+from challenges.python_syntax import parse_python
 from graders.base import StrictModel
 from graders.candidate_work import candidate_work
 from graders.source_files import display_path
@@ -158,7 +158,7 @@ def _named(block: Any, prefix: str) -> Iterator[tuple[str, Any]]:
 
 
 def _measure_file(tally: _Tally, path: str, text: str) -> None:
-    syntax = ast.parse(text)
+    syntax = parse_python(text)
     visitor = ComplexityVisitor.from_ast(syntax)
     raw = analyze(text)
     blocks = [*visitor.functions, *visitor.classes]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from challenges.python_syntax import parse_python
 from graders.scan_names import FRAMEWORK_ROOTS, IMPORTERS, Names, is_framework
 from graders.scan_strings import Resolver, decoder_name, module_constants
 from graders.text import clean
@@ -183,7 +184,7 @@ class ModuleScan:
         if self.nested:
             return
         try:
-            inner = ast.parse(code)
+            inner = parse_python(code)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return
         report, line = self.report, node

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from challenges.python_syntax import parse_python
 from graders.base import StrictModel
 from graders.scan_rules import ModuleScan
 from graders.source_files import display_path
@@ -80,7 +81,7 @@ def scan_file(path: Path, shown: str, network_expected: bool) -> list[StaticFind
         detail = f"not scanned: over {MAX_FILE_BYTES} bytes"
         return [StaticFinding(path=shown, line=0, kind="unreadable", detail=detail)]
     try:
-        syntax = ast.parse(path.read_bytes())
+        syntax = parse_python(path.read_bytes())
         ModuleScan(syntax, network_expected, report).run()
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         line, reason = _unreadable(error)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from challenges.load import Challenge
+from challenges.python_syntax import parse_python
 
 
 def _skips(decorator: ast.expr) -> bool:
@@ -61,7 +62,7 @@ def _of_suite(suite_dir: Path, suite_hash: str) -> frozenset[str]:
         if "__pycache__" in path.parts:
             continue
         try:
-            tree = ast.parse(path.read_bytes(), filename=str(path))
+            tree = parse_python(path.read_bytes(), filename=str(path))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue  # the challenge loader refuses such a suite; nothing is skipped here
         _walk([path.relative_to(suite_dir).as_posix()], tree.body, False, found)

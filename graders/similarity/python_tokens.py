@@ -13,6 +13,7 @@ import ast
 import builtins
 import warnings
 
+from challenges.python_syntax import parse_python
 from graders.similarity.python_clean import cleaned
 from graders.similarity.tokens import Token
 
@@ -76,7 +77,7 @@ def python_tokens(source: str) -> list[Token]:
     ``RecursionError``) when it does not parse, for the caller to fall back to a lexer."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences and the like
-        tree = ast.parse(source)
+        tree = parse_python(source)
     emitter = _Emitter()
     for statement in cleaned(tree).body:
         emitter.segment += 1

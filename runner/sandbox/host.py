@@ -16,7 +16,7 @@ from pathlib import Path
 
 from challenges.load import Challenge
 from challenges.model import Limits
-from runner.sandbox.engine import Engine, connect
+from runner.sandbox.engine import ENGINE_ERRORS, Engine, connect
 from runner.sandbox.reaper import reap
 from runner.sandbox.run_images import RunImage, ensure_run_image
 from runner.sandbox.warm_pool import WarmPool, WarmPools
@@ -40,8 +40,11 @@ class SandboxHost:
     def _engine(self) -> Engine:
         if self._client is None:
             client = connect(self._docker_timeout)
-            if removed := reap(client):
-                log.warning("removed leftover run containers: %s", ", ".join(removed))
+            try:
+                if removed := reap(client):
+                    log.warning("removed leftover run containers: %s", ", ".join(removed))
+            except ENGINE_ERRORS as error:  # the next start reaps them; grading can go on
+                log.warning("leftover run containers not removed: %s", error)
             self._client = client
         return self._client
 

@@ -59,19 +59,23 @@ def is_leftover(owner: str, container_id: str) -> bool:
 def reap(client: docker.DockerClient) -> list[str]:
     """Remove leftover run containers; return their names. Engine errors are left to callers."""
     removed = []
-    for container in client.containers.list(all=True, filters={"label": f"{LABEL}=run"}):
-        owner = container.labels.get(f"{LABEL}.owner", "")
-        if not is_leftover(owner, str(container.id)):
+    # The listing itself (not ``containers.list``, which inspects each container after listing
+    # them all): a container removed meanwhile by its run or another reaper is not an error.
+    for listed in client.api.containers(all=True, filters={"label": f"{LABEL}=run"}):
+        container_id = str(listed["Id"])
+        owner = (listed.get("Labels") or {}).get(f"{LABEL}.owner", "")
+        if not is_leftover(owner, container_id):
             continue
         try:
-            container.remove(force=True, v=True)
+            client.api.remove_container(container_id, force=True, v=True)
         except docker.errors.NotFound:
             continue
         except docker.errors.APIError as error:
             if error.status_code == 409:  # another reaper's removal is in progress
                 continue
             raise
-        removed.append(str(container.name))
+        names = listed.get("Names") or [container_id[:12]]
+        removed.append(str(names[0]).lstrip("/"))
     return removed
 
 
