@@ -57,7 +57,8 @@ def check_url(url: str, policy: UrlPolicy) -> str:
     if scheme == "file" or not scheme:
         raise RepoRejected(f"{url}: only https repository URLs are accepted")
     if scheme not in {"https", "http", "git"}:  # ssh://git@host/... is not about credentials
-        raise RepoRejected(f"{url}: only https repository URLs are accepted, not {scheme}://")
+        raise RepoRejected(f"{url}: scheme {scheme!r} is not allowed: only https repository "
+                           "URLs are accepted")  # fmt: skip
     if parts.username or parts.password:
         raise RepoRejected(f"{url}: credentials in the URL are not accepted")
     if not host:

@@ -75,7 +75,7 @@ def test_only_https_is_accepted_on_allowed_hosts(url):
 
 def test_an_ssh_url_with_a_user_is_refused_for_its_scheme_not_for_credentials():
     message = refused("ssh://git@github.com/candidate/kv-store.git", policy(no_dns))
-    assert "only https repository URLs are accepted, not ssh://" in message
+    assert "scheme 'ssh' is not allowed: only https repository URLs are accepted" in message
     assert "credentials" not in message
 
 
