@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.security.test_forgery_attacks import _starter_with
+from tests.security.test_forgery_attacks import _starter_with, assert_caught_by_a_canary
 
 pytestmark = pytest.mark.docker
 
@@ -119,7 +119,4 @@ def test_row_27_generic_forgery_makes_a_canary_pass_and_is_caught(
 ):
     repo = hostile_repo({"kvstore.py": _starter_with(attack)}, base="starter", name=name)
     card = grade_with(repo, kv_store, kv_image)
-    assert card.outcome == "tamper_suspected", card.reason
-    assert card.tests.score == 0
-    tamper = [flag.message for flag in card.flags if flag.kind == "tamper"]
-    assert any("secret canary" in message for message in tamper), tamper
+    assert_caught_by_a_canary(card)

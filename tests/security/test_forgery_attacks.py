@@ -14,6 +14,7 @@ import pytest
 from challenges.load import Challenge, load_challenge
 from graders.registry import available
 from graders.suite_report import MARKER
+from reports.scorecard import Scorecard
 from runner.sandbox.engine import Engine
 from runner.sandbox.run_images import RunImage, ensure_run_image
 from tests.conftest import BASE_IMAGE
@@ -116,6 +117,14 @@ FORGED_COLLECT_ERROR = (
 )
 
 
+def assert_caught_by_a_canary(card: Scorecard) -> None:
+    """A forged run: tamper suspected, no test points, and a secret canary named as the proof."""
+    assert card.outcome == "tamper_suspected", card.reason
+    assert card.tests.score == 0
+    tamper = [flag.message for flag in card.flags if flag.kind == "tamper"]
+    assert any("secret canary" in message for message in tamper), tamper
+
+
 @pytest.mark.parametrize(
     ("name", "attack"),
     [
@@ -128,10 +137,7 @@ def test_row_12_result_forgery_through_the_plugin_is_caught(
 ):
     repo = hostile_repo({"kvstore.py": _starter_with(attack)}, base="starter", name=name)
     card = grade_with(repo, kv_store, kv_image)
-    assert card.outcome == "tamper_suspected", card.reason
-    assert card.tests.score == 0
-    tamper = [flag.message for flag in card.flags if flag.kind == "tamper"]
-    assert any("secret canary" in message for message in tamper), tamper
+    assert_caught_by_a_canary(card)
 
 
 def _forged_events(challenge: Challenge) -> list[bytes]:
