@@ -9,12 +9,14 @@ over; grading itself is tested elsewhere.
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -94,3 +96,19 @@ def running(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def post_when_up(
+    server: subprocess.Popen[str], url: str, body: bytes, headers: dict[str, str],
+    seconds: float, pause: float = 0.1,
+) -> httpx.Response:  # fmt: skip
+    """POST to a ``takehome serve`` process as soon as it listens; fails the test if the
+    process exits or does not listen within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return httpx.post(url, content=body, headers=headers, timeout=5)
+        except httpx.ConnectError:
+            assert server.poll() is None, server.communicate()[0]
+            assert time.monotonic() < deadline, "takehome serve did not start"
+            time.sleep(pause)

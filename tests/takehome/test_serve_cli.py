@@ -14,12 +14,11 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
 import pytest
 
 from runner.sandbox.engine import Engine
 from runner.sandbox.run_images import LABEL, RunImage
-from tests.takehome.live_server import WEBHOOK_SECRET, free_port
+from tests.takehome.live_server import WEBHOOK_SECRET, free_port, post_when_up
 from tests.takehome.test_webhook import sign
 
 ROOT = Path(__file__).parents[2]
@@ -90,16 +89,8 @@ def test_sigterm_shuts_serve_down_like_ctrl_c(tmp_path, engine: Engine, kv_image
         headers = {"x-github-event": "push", "x-github-delivery": str(uuid.uuid4()),
                    "x-hub-signature-256": sign(body),
                    "content-type": "application/json"}  # fmt: skip
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.post(f"http://127.0.0.1:{port}/hooks/github", content=body,
-                                      headers=headers, timeout=5)  # fmt: skip
-                break
-            except httpx.ConnectError:
-                assert server.poll() is None, server.communicate()[0]
-                assert time.monotonic() < deadline, "takehome serve did not start"
-                time.sleep(0.2)
+        response = post_when_up(server, f"http://127.0.0.1:{port}/hooks/github", body, headers,
+                                60, pause=0.2)  # fmt: skip
         assert response.status_code == 202, response.text
         deadline = time.monotonic() + 120
         while not _owned_by(engine, server.pid):

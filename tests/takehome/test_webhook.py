@@ -43,6 +43,7 @@ from tests.takehome.live_server import (
     Recorder,
     free_port,
     loader,
+    post_when_up,
     running,
 )
 
@@ -368,16 +369,8 @@ def test_takehome_serve_answers_a_signed_ping_and_logs_no_token(tmp_path: Path):
         body = b'{"zen": "Design for failure."}'
         headers = {"x-github-event": "ping", "x-github-delivery": "p-1",
                    "x-hub-signature-256": sign(body)}  # fmt: skip
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.post(f"http://127.0.0.1:{port}/hooks/github", content=body,
-                                      headers=headers, timeout=5)  # fmt: skip
-                break
-            except httpx.ConnectError:
-                assert server.poll() is None, server.communicate()[0]
-                assert time.monotonic() < deadline, "takehome serve did not start"
-                time.sleep(0.1)
+        response = post_when_up(server, f"http://127.0.0.1:{port}/hooks/github", body, headers,
+                                30)  # fmt: skip
         assert response.status_code == 200
         assert response.json() == {"status": "pong"}
         assert "server" not in response.headers
