@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from challenges.base_error import TakehomeError
 from challenges.load import Challenge, load_challenge
@@ -16,6 +18,9 @@ from runner.sandbox.engine import Engine, connect
 from runner.sandbox.reaper import reap
 from runner.sandbox.run_images import RunImage, ensure_run_image
 from takehome.settings import Settings
+
+if TYPE_CHECKING:
+    from runner.store.runs import Store
 
 
 def challenge(slug_or_dir: str | Path) -> Challenge:
@@ -42,13 +47,19 @@ def finished_work_in_store(settings: Settings) -> HasFinishedWork:
     when a grade would land where a scorecard is; a store that cannot be read counts as
     holding work (the new grade then goes beside, and nothing is replaced)."""
 
+    opened: list[Store] = []  # opened (and migrated) once, on the first question
+    lock = threading.Lock()
+
     def check(card: Scorecard) -> bool:
         from runner.store.runs import Store
 
         try:
-            with Store.open(settings.store_url) as store:
-                found = store.find_scorecard(card)
-                return found is not None and store.has_finished_work(found)
+            with lock:
+                if not opened:
+                    opened.append(Store.open(settings.store_url))
+            store = opened[0]
+            found = store.find_scorecard(card)
+            return found is not None and store.has_finished_work(found)
         except TakehomeError:
             return True
 
