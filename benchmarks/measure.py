@@ -21,8 +21,8 @@ from pathlib import Path
 from challenges.load import CATALOG
 from graders.complexity import measure_complexity
 from graders.history.commits import measure_history
-from graders.lint import measure_lint
 from graders.history.time_window import TimeWindow
+from graders.lint import measure_lint
 
 MODULES = 100
 ROUNDS = 5
