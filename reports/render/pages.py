@@ -13,6 +13,7 @@ import re
 import tempfile
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -101,8 +102,21 @@ def render_page(template: str, **context: object) -> str:
     return _HTML.get_template(template).render(css=_stylesheet(), **context)
 
 
-def render_html(scorecard: Scorecard) -> str:
-    return render_page("report.html.j2", card=scorecard)
+def review_link(scorecard: Scorecard, review_url: str | None) -> str | None:
+    """Where the review app rates this scorecard's human rows, if a review app is configured:
+    ``{review_url}/review/find/{challenge id}/{submission id}``, each part URL-quoted."""
+    if not review_url:
+        return None
+    parts = (quote(part, safe="") for part in (scorecard.challenge.id, scorecard.submission.id))
+    return f"{review_url.rstrip('/')}/review/find/{'/'.join(parts)}"
+
+
+def render_html(scorecard: Scorecard, review_url: str | None = None) -> str:
+    """The report page; the human rows read-only, linked to the review app when
+    ``review_url`` (the app's base URL) is given."""
+    return render_page(
+        "report.html.j2", card=scorecard, review_link=review_link(scorecard, review_url)
+    )
 
 
 def render_markdown(scorecard: Scorecard) -> str:
@@ -134,10 +148,12 @@ class StagedReports:
 
     NAMES = ("scorecard.json", "report.html", "report.md")
 
-    def __init__(self, scorecard: Scorecard, directory: Path) -> None:
+    def __init__(
+        self, scorecard: Scorecard, directory: Path, review_url: str | None = None
+    ) -> None:
         rendered = {
             "scorecard.json": render_json(scorecard),
-            "report.html": render_html(scorecard),
+            "report.html": render_html(scorecard, review_url),
             "report.md": render_markdown(scorecard),
         }
         directory.mkdir(parents=True, exist_ok=True)
@@ -166,8 +182,11 @@ class StagedReports:
         self._staged = {}
 
 
-def write_reports(scorecard: Scorecard, directory: Path) -> dict[str, Path]:
+def write_reports(
+    scorecard: Scorecard, directory: Path, review_url: str | None = None
+) -> dict[str, Path]:
     """scorecard.json, report.html and report.md in ``directory``, all rendered and written
     before any is put in place, so a template error or a full disk leaves the previous
-    reports as they were rather than a mix of old and new."""
-    return StagedReports(scorecard, directory).commit()
+    reports as they were rather than a mix of old and new. With ``review_url`` (the review
+    app's base URL) the HTML report links each human row to the page that rates it."""
+    return StagedReports(scorecard, directory, review_url).commit()

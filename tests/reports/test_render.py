@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from reports.render import pages as render
 from reports.render.pages import md_code, render_html, render_json, render_markdown, write_reports
-from reports.scorecard import Scorecard
+from reports.review import RatingInput, build_review, merge_reviews
+from reports.scorecard import Recommendation, Scorecard
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 
@@ -71,13 +73,48 @@ def test_failures_come_first_in_the_test_table(hostile_scorecard):
     assert set(statuses[2:]) == {"passed"}
 
 
-def test_human_rows_are_laid_out_as_a_form(hostile_scorecard):
+def test_human_rows_are_read_only_with_no_dead_form(hostile_scorecard):
     html = render_html(hostile_scorecard)
+    assert not re.search(r"<(form|input|textarea|select|button)\b", html)
     for row in hostile_scorecard.criteria:
         if row.kind == "human":
             assert f'id="row-{row.id}"' in html
-            assert html.count(f'name="{row.id}" value=') == 4
-            assert f'name="{row.id}.justification"' in html
+            assert escape(row.question) in html
+            for anchor in row.levels:
+                assert f"<strong>{anchor.level}</strong> — {escape(anchor.anchor)}" in html
+    assert "Not rated yet." in html
+    assert "review/find" not in html
+
+
+def test_a_review_url_links_each_human_row_to_the_review_app(hostile_scorecard):
+    html = render_html(hostile_scorecard, review_url="https://review.example/app/")
+    link = "https://review.example/app/review/find/kv-store/alice-%3Cb%3E"
+    humans = sum(row.kind == "human" for row in hostile_scorecard.criteria)
+    assert html.count(f'<a class="review-link" href="{link}">Rate in the review app</a>') == (
+        humans + 1
+    )
+    assert not re.search(r"<(form|input|textarea)\b", html)
+
+
+def test_write_reports_passes_the_review_url_to_the_html(hostile_scorecard, tmp_path):
+    paths = write_reports(hostile_scorecard, tmp_path, review_url="http://localhost:8000")
+    assert "http://localhost:8000/review/find/kv-store/" in paths["report.html"].read_text()
+
+
+def test_a_complete_card_shows_the_agreed_level_and_each_review(hostile_scorecard):
+    ratings = {
+        row.id: RatingInput(level=3, justification=f"reason for {row.id}")
+        for row in hostile_scorecard.criteria
+        if row.kind == "human"
+    }
+    reviews = [build_review(hostile_scorecard, name, ratings, "test") for name in ("ana", "bo")]
+    done = merge_reviews(hostile_scorecard, reviews, Recommendation.YES, "good", "hm", "test")
+    html = render_html(done)
+    assert "Not rated yet" not in html
+    assert html.count("<em>(agreed level)</em>") == len(ratings)
+    for row_id in ratings:
+        assert html.count(f"— reason for {row_id}<br>") == 2
+    assert not re.search(r"<(form|input|textarea)\b", html)
 
 
 def test_code_fences_cannot_be_closed_by_their_content():
