@@ -83,7 +83,21 @@ class Settings(BaseSettings):
         default=None, description="Challenge (slug or directory) of the roster's repositories."
     )
     public_url: str = Field(
-        default="http://127.0.0.1:8000", description="Base URL of invitation links."
+        default="http://127.0.0.1:8000",
+        description="Base URL of invitation, login and review links.",
+    )
+    review_url: str | None = Field(
+        default=None,
+        description="Base URL of the review app (takehome serve) that static reports link "
+        "to; unset: reports show the human rows read-only with no link.",
+    )
+    reviewers_per_submission: int = Field(
+        default=2, ge=1, le=10, description="Reviewers each submission is assigned to (k)."
+    )
+    review_blind: bool = Field(
+        default=True,
+        description="The review app hides the candidate's identity on every page (names, "
+        "handles, emails, URLs, file paths), whatever the scorecard was graded with.",
     )
 
     @field_validator("base_image")

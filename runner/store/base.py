@@ -24,10 +24,10 @@ from challenges.load import format_validation_error
 from reports.scorecard import Scorecard
 from runner.store.database import one_line, open_database
 from runner.store.models import (
+    METADATA,
     READ_ONLY,
     TABLES,
     AuditRow,
-    Base,
     StoreError,
 )
 
@@ -115,6 +115,6 @@ class StoreBase:
             raise StoreError(
                 f"{table_name!r}: not a table of the store ({', '.join(sorted(TABLES))})"
             )
-        table = Base.metadata.tables[table_name]
+        table = METADATA.tables[table_name]
         with self._transaction(write=False) as session:
             return session.scalar(select(func.count()).select_from(table)) or 0

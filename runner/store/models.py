@@ -9,29 +9,26 @@ stays small. The schema itself is created by the migrations in ``runner/store/mi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     func,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
 
 from challenges.base_error import TakehomeError
+from runner.store.columns import Base, UtcDateTime
 
 READ_ONLY = "takehome_read_only"
 """Execution option of the store's read-only sessions (a plain BEGIN on SQLite)."""
@@ -41,47 +38,11 @@ class StoreError(TakehomeError):
     """The database cannot be reached or opened, or a request contradicts what is stored."""
 
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-"""Named constraints, so that a later migration can drop or alter them on every database."""
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A moment in UTC that comes back timezone-aware from SQLite and PostgreSQL alike.
-
-    SQLite has no time zones and drops them silently; PostgreSQL converts to the session's zone.
-    Naive values are taken to be UTC (the project's convention for every stored time).
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class RunStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class InvitationRow(Base):
@@ -170,6 +131,11 @@ class ScorecardRow(Base):
     tests_total: Mapped[int | None] = mapped_column(Integer)
     auto_max_score: Mapped[float | None] = mapped_column(Float)
     max_score: Mapped[float | None] = mapped_column(Float)
+    card_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    """The scorecard's own submission id (a blind id for a blind card): how a static report
+    links to the review app without knowing the store's ids."""
+    flags: Mapped[int | None] = mapped_column(Integer)
+    """Flags a reviewer should look at (intake, static, tamper), not routine history notes."""
 
 
 class ReviewRow(Base):
@@ -183,6 +149,8 @@ class ReviewRow(Base):
     reviewer: Mapped[str] = mapped_column(String(200))
     data: Mapped[str] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    """Time to review: opened to submitted, idle stretches left out (the review app's)."""
 
 
 class DecisionRow(Base):
@@ -222,5 +190,90 @@ class AuditRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-TABLES: frozenset[str] = frozenset(Base.metadata.tables)
+class SourceRow(Base):
+    """The graded tree's text files (``reports.source.SourceSnapshot``) of a scorecard, for
+    the review app's code view; kept apart so that listings never load them."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id"), unique=True)
+    data: Mapped[str] = mapped_column(Text)
+
+
+class Role(StrEnum):
+    REVIEWER = "reviewer"
+    MANAGER = "manager"
+
+
+class ReviewerRow(Base):
+    """A person who reviews in the web app; a manager also decides and reopens."""
+
+    __tablename__ = "reviewers"
+    __table_args__ = (CheckConstraint("role IN ('reviewer', 'manager')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginLinkRow(Base):
+    """A one-time login link; only the token's SHA-256 is kept."""
+
+    __tablename__ = "login_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the cookie's SHA-256, the CSRF token its forms carry."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AssignmentRow(Base):
+    """A submission given to a reviewer to rate (k reviewers per submission)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("submission_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DraftRow(Base):
+    """A review in the making, saved at every change: the ratings typed so far, the scorecard
+    they rate, a version that two tabs compare, and the time spent on it."""
+
+    __tablename__ = "review_drafts"
+    __table_args__ = (UniqueConstraint("submission_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id"), index=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id"))
+    data: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    active_seconds: Mapped[float] = mapped_column(Float)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+METADATA = Base.metadata
+"""Every table of the store, once this module has defined them (what Alembic compares)."""
+TABLES: frozenset[str] = frozenset(METADATA.tables)
 """The store's tables by name (Alembic's own ``alembic_version`` is not one of them)."""

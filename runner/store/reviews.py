@@ -8,8 +8,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reports.scorecard import Review, Scorecard
-from runner.store.base import StoreBase
-from runner.store.models import DecisionRow, ReviewRow, RunRow, ScorecardRow, StoreError
+from runner.store.base import StoreBase, utc_now
+from runner.store.models import (
+    AuditRow,
+    DecisionRow,
+    ReviewRow,
+    RunRow,
+    ScorecardRow,
+    StoreError,
+)
 
 
 class ReviewRecords(StoreBase):
@@ -52,14 +59,39 @@ class ReviewRecords(StoreBase):
             )  # fmt: skip
 
     def reviews_of(self, scorecard_id: int) -> list[Review]:
-        """Every review of the scorecard, in the order they were submitted."""
+        """The reviews of this grade, the newest of each reviewer, in the order submitted:
+        of this scorecard or of another grade of the same submission at the same commit and
+        suite (a regrade that reproduced it). A review of another commit or suite is stale
+        and is not among them: it rated other code or other tests."""
+        with self._transaction(write=False) as session:
+            target = session.execute(
+                select(RunRow.submission_id, RunRow.commit, RunRow.suite_hash)
+                .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
+                .where(ScorecardRow.id == scorecard_id)
+            ).first()
+            if target is None:
+                return []
+            rows = session.execute(
+                select(ReviewRow.id, ReviewRow.reviewer, ReviewRow.data)
+                .join(ScorecardRow, ScorecardRow.id == ReviewRow.scorecard_id)
+                .join(RunRow, RunRow.id == ScorecardRow.run_id)
+                .where(RunRow.submission_id == target[0], RunRow.commit == target[1],
+                       RunRow.suite_hash == target[2])
+                .order_by(ReviewRow.submitted_at, ReviewRow.id)
+            ).all()  # fmt: skip
+        newest = {row.reviewer: row for row in rows}  # later rows win
+        kept = sorted(newest.values(), key=lambda row: rows.index(row))
+        return [self._stored(Review, f"review {row.id}", row.data) for row in kept]
+
+    def review_seconds(self, scorecard_id: int) -> dict[str, float]:
+        """Time to review per reviewer of this scorecard (reviews made in the review app)."""
         with self._transaction(write=False) as session:
             rows = session.execute(
-                select(ReviewRow.id, ReviewRow.data)
-                .where(ReviewRow.scorecard_id == scorecard_id)
-                .order_by(ReviewRow.submitted_at, ReviewRow.id)
+                select(ReviewRow.reviewer, ReviewRow.seconds).where(
+                    ReviewRow.scorecard_id == scorecard_id, ReviewRow.seconds.is_not(None)
+                )
             ).all()
-        return [self._stored(Review, f"review {row.id}", row.data) for row in rows]
+        return {row.reviewer: float(row.seconds) for row in rows}
 
     def has_finished_work(self, scorecard_id: int) -> bool:
         """Whether anyone reviewed or decided the scorecard: work a new grade must not replace."""
@@ -97,3 +129,22 @@ class ReviewRecords(StoreBase):
                 return decided.id
         except IntegrityError:
             raise StoreError(f"scorecard {scorecard_id} is already decided") from None
+
+    def reopen(self, scorecard_id: int, partial: Scorecard, actor: str, reason: str) -> None:
+        """Undo the decision of a scorecard: the decision row goes, the card goes back to
+        ``partial`` (``reports.reopening``), and the audit log keeps what was undone, all in
+        one transaction."""
+        with self._transaction() as session:
+            row = session.get(ScorecardRow, scorecard_id)
+            decided = session.scalar(
+                select(DecisionRow).where(DecisionRow.scorecard_id == scorecard_id)
+            )
+            if row is None or decided is None:
+                raise StoreError(f"scorecard {scorecard_id} is not decided: nothing to reopen")
+            undone = {"recommendation": decided.recommendation, "reason": decided.reason,
+                      "decided_by": decided.decided_by, "why": reason}  # fmt: skip
+            session.delete(decided)
+            row.data = partial.model_dump_json()
+            row.status, row.score = partial.status.value, partial.score
+            session.add(AuditRow(at=utc_now(), actor=actor, action="reopen",
+                                 subject=f"scorecard {scorecard_id}", detail=undone))  # fmt: skip

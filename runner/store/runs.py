@@ -26,9 +26,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Subquery
 
+from reports.flag_levels import alarms
 from reports.render.cohort_page import CohortRow
 from reports.scorecard import Scorecard
+from runner.store.accounts import AccountRecords
 from runner.store.base import DEFAULT_LEASE, rowcount, utc_now
+from runner.store.drafts import DraftRecords
 from runner.store.models import (
     DecisionRow,
     RunRow,
@@ -38,7 +41,9 @@ from runner.store.models import (
     SubmissionRow,
 )
 from runner.store.portal import Invitation, PortalRecords
+from runner.store.review_queue import QueueRecords
 from runner.store.reviews import ReviewRecords
+from runner.store.sources import SourceRecords
 
 __all__ = ["DEFAULT_LEASE", "Invitation", "Store", "StoreError", "idempotency_key"]
 
@@ -74,7 +79,8 @@ def _newest_per_alias(challenge_id: str) -> Subquery:
     )
 
 
-class Store(PortalRecords, ReviewRecords):
+class Store(PortalRecords, ReviewRecords, AccountRecords, QueueRecords, DraftRecords,
+            SourceRecords):  # fmt: skip
     """The store: runs and scorecards here; invitations, deliveries, reviews, decisions and
     the audit log from its parts."""
 
@@ -163,7 +169,8 @@ class Store(PortalRecords, ReviewRecords):
                                created_at=now, tests_passed=scorecard.tests.passed,
                                tests_total=scorecard.tests.total,
                                auto_max_score=scorecard.auto_max_score,
-                               max_score=scorecard.max_score)  # fmt: skip
+                               max_score=scorecard.max_score, card_id=scorecard.submission.id,
+                               flags=len(alarms(scorecard.flags)))  # fmt: skip
             session.add(row)
             session.flush()
             return row.id

@@ -14,13 +14,13 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from runner.store.models import Base
+from runner.store.models import METADATA
 
 
 def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=METADATA,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
         compare_type=True,
     )
@@ -37,7 +37,7 @@ def _run() -> None:
     if not url:
         raise SystemExit("pass the database URL: alembic -x url=sqlite:///takehome.db ...")
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=Base.metadata, literal_binds=True)
+        context.configure(url=url, target_metadata=METADATA, literal_binds=True)
         with context.begin_transaction():
             context.run_migrations()
         return

@@ -1,0 +1,175 @@
+"""Who reviews what: each graded submission assigned to k reviewers, and each reviewer's
+queue with what is waiting, in progress, submitted, changed since (a regrade) or decided.
+
+Assignment balances load: a submission goes to the reviewers with the fewest assignments,
+ties broken by a hash of the submission and the reviewer, so the order is pseudo-random but
+the same on every server (two servers assigning at once cannot pick differently: the unique
+constraint keeps one of each pair, and the loser simply finds the work done).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import Subquery
+
+from graders.base import Outcome
+from runner.store.base import StoreBase, utc_now
+from runner.store.models import (
+    AssignmentRow,
+    DecisionRow,
+    DraftRow,
+    ReviewerRow,
+    Role,
+    RunRow,
+    ScorecardRow,
+    SubmissionRow,
+)
+
+SCORED = tuple(outcome.value for outcome in Outcome if outcome.scored)
+"""Outcomes whose scorecard has a grade to complete: only those go to reviewers."""
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    submission_id: int
+    challenge_id: str
+    scorecard_id: int
+    commit: str | None
+    outcome: str
+    graded_at: datetime
+    state: str
+    """waiting | in progress | submitted | changed since | decided"""
+    recommendation: str | None
+
+
+def latest_scorecards() -> Subquery:
+    """Each submission's newest scorecard id (ids grow with insertion)."""
+    return (
+        select(RunRow.submission_id, func.max(ScorecardRow.id).label("id"))
+        .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
+        .group_by(RunRow.submission_id)
+        .subquery()
+    )
+
+
+def _tie(submission_id: int, reviewer_id: int) -> str:
+    return hashlib.sha256(f"{submission_id}:{reviewer_id}".encode()).hexdigest()
+
+
+def _state(draft_submitted: datetime | None, has_draft: bool, same_grade: bool,
+           decided: bool) -> str:  # fmt: skip
+    if decided:
+        return "decided"
+    if not has_draft:
+        return "waiting"
+    if not same_grade:
+        return "changed since"
+    return "submitted" if draft_submitted is not None else "in progress"
+
+
+class QueueRecords(StoreBase):
+    def assign_pending(self, per_submission: int) -> int:
+        """Give every graded submission with fewer than ``per_submission`` reviewers more,
+        from the least loaded; how many assignments were made."""
+        with self._transaction(write=False) as session:
+            reviewers = session.scalars(
+                select(ReviewerRow.id).where(ReviewerRow.role == Role.REVIEWER.value)
+            ).all()
+            if not reviewers:
+                return 0
+            graded = session.scalars(
+                select(RunRow.submission_id).distinct()
+                .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
+                .where(ScorecardRow.outcome.in_(SCORED))
+            ).all()  # fmt: skip
+            pairs = session.execute(
+                select(AssignmentRow.submission_id, AssignmentRow.reviewer_id)
+            ).all()
+        assigned: dict[int, set[int]] = {}
+        load = dict.fromkeys(reviewers, 0)
+        for submission, reviewer in pairs:
+            assigned.setdefault(submission, set()).add(reviewer)
+            load[reviewer] = load.get(reviewer, 0) + 1
+        wanted = min(per_submission, len(reviewers))
+        new: list[tuple[int, int]] = []
+        for submission in sorted(graded):
+            have = assigned.get(submission, set())
+            free = sorted((r for r in reviewers if r not in have),
+                          key=lambda r: (load[r], _tie(submission, r)))  # fmt: skip
+            for reviewer in free[: max(0, wanted - len(have))]:
+                new.append((submission, reviewer))
+                load[reviewer] += 1
+        if not new:
+            return 0
+        now = utc_now()
+        try:
+            with self._transaction() as session:
+                session.add_all(AssignmentRow(submission_id=s, reviewer_id=r, assigned_at=now)
+                                for s, r in new)  # fmt: skip
+        except IntegrityError:  # another server assigned meanwhile: its choice stands
+            return 0
+        return len(new)
+
+    def assignees(self, submission_id: int) -> list[str]:
+        with self._transaction(write=False) as session:
+            return list(session.scalars(
+                select(ReviewerRow.name)
+                .join(AssignmentRow, AssignmentRow.reviewer_id == ReviewerRow.id)
+                .where(AssignmentRow.submission_id == submission_id)
+                .order_by(ReviewerRow.name)
+            ).all())  # fmt: skip
+
+    def is_assigned(self, submission_id: int, reviewer_id: int) -> bool:
+        with self._transaction(write=False) as session:
+            return session.scalar(select(AssignmentRow.id).where(
+                AssignmentRow.submission_id == submission_id,
+                AssignmentRow.reviewer_id == reviewer_id)) is not None  # fmt: skip
+
+    def queue(self, reviewer_id: int | None) -> list[QueueEntry]:
+        """The reviewer's assigned submissions (every graded one for ``None``: a manager),
+        newest grade first."""
+        latest = latest_scorecards()
+        draft_card, draft_run = aliased(ScorecardRow), aliased(RunRow)
+        query = (
+            select(latest.c.submission_id, SubmissionRow.challenge_id, ScorecardRow.id,
+                   RunRow.commit, RunRow.suite_hash, ScorecardRow.outcome,
+                   ScorecardRow.created_at, DraftRow.id, DraftRow.submitted_at,
+                   draft_run.commit, draft_run.suite_hash, DecisionRow.recommendation)
+            .join(ScorecardRow, ScorecardRow.id == latest.c.id)
+            .join(RunRow, RunRow.id == ScorecardRow.run_id)
+            .join(SubmissionRow, SubmissionRow.id == latest.c.submission_id)
+            .outerjoin(DecisionRow, DecisionRow.scorecard_id == ScorecardRow.id)
+        )  # fmt: skip
+        if reviewer_id is None:
+            query = query.outerjoin(DraftRow, DraftRow.id.is_(None))
+        else:
+            mine = latest.c.submission_id
+            query = query.join(
+                AssignmentRow,
+                (AssignmentRow.submission_id == mine) & (AssignmentRow.reviewer_id == reviewer_id),
+            ).outerjoin(
+                DraftRow, (DraftRow.submission_id == mine) & (DraftRow.reviewer_id == reviewer_id)
+            )
+        query = (
+            query.outerjoin(draft_card, draft_card.id == DraftRow.scorecard_id)
+            .outerjoin(draft_run, draft_run.id == draft_card.run_id)
+            .order_by(ScorecardRow.id.desc())
+        )
+        with self._transaction(write=False) as session:
+            rows = session.execute(query).all()
+        return [
+            QueueEntry(
+                submission_id=r[0], challenge_id=r[1], scorecard_id=r[2], commit=r[3],
+                outcome=r[5], graded_at=r[6],
+                state=_state(r[8], r[7] is not None, (r[9], r[10]) == (r[3], r[4]),
+                             r[11] is not None),
+                recommendation=r[11],
+            )
+            for r in rows
+        ]  # fmt: skip
