@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import stat
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from challenges.load import Challenge
 from graders.hidden_suite import CaseStatus
 from reports.candidate import VISIBLE_MARKER
 from reports.render.pages import write_text_atomically
-from reports.scorecard import Scorecard
+from reports.scorecard import AutoRow, HumanRow, Scorecard, Status
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,31 +65,95 @@ def write_export(path: Path, text: str) -> None:
         raise ExportError(f"{path}: cannot be written: {reason}") from None
 
 
-def gradescope_results(card: Scorecard, challenge: Challenge) -> dict[str, Any]:
-    """``results.json`` for Gradescope from the scorecard's automatic part."""
-    visible = {case.node_id for case in challenge.tests if VISIBLE_MARKER in case.markers}
+def _cents(values: Sequence[float], total: float) -> list[float]:
+    """``values`` rounded to the cent so that they add up to ``total`` (itself in cents):
+    each rounded down, then the cents left over given to the largest remainders."""
+    if not values:
+        return []
+    target = round(total * 100)
+    floors = [math.floor(value * 100 + 1e-9) for value in values]
+    spare = target - sum(floors)
+    if 0 <= spare <= len(values):
+        by_remainder = sorted(range(len(values)), key=lambda i: floors[i] - values[i] * 100)
+        for index in by_remainder[:spare]:
+            floors[index] += 1
+    else:  # ``values`` are not a share of ``total``: the last one takes the difference
+        floors[-1] += spare
+    return [cents / 100 for cents in floors]
+
+
+def _test_entries(card: Scorecard, row: AutoRow, visible: set[str]) -> list[dict[str, Any]]:
+    """One Gradescope test per hidden test of a tests row, their points adding up to the
+    row's to the cent (hidden tests stay hidden; only visible ones are named)."""
+    mine = [(n, e) for n, e in enumerate(card.tests.results, start=1) if e.group == row.id]
+    scores = _cents([entry.score or 0.0 for _, entry in mine], row.score or 0.0)
+    worth = _cents([entry.max_score for _, entry in mine], row.max_score)
     tests = []
-    for number, entry in enumerate(card.tests.results, start=1):
+    for (number, entry), score, max_score in zip(mine, scores, worth, strict=True):
         shown = entry.node_id in visible
         tests.append({
             "name": entry.name if shown else f"hidden test {number}",
             "number": str(number),
-            "score": entry.score or 0.0,
-            "max_score": entry.max_score,
+            "score": score,
+            "max_score": max_score,
             "status": "passed" if entry.status is CaseStatus.PASSED else "failed",
             "output": entry.message if shown else "",
-            "tags": [entry.group],
+            "tags": [row.id],
             "visibility": "visible" if shown else "hidden",
         })  # fmt: skip
+    return tests
+
+
+def _row_entry(row: AutoRow | HumanRow, score: float) -> dict[str, Any]:
+    """One Gradescope test for a whole rubric row (a measured or a rated row)."""
+    if isinstance(row, AutoRow):
+        output = row.detail
+    else:
+        output = f"rated by reviewers{f': level {row.level} of 4' if row.level else ''}"
     return {
-        "score": card.tests.score or 0.0,
+        "name": row.title, "number": row.id, "score": score, "max_score": row.max_score,
+        "output": output, "tags": [row.kind, row.id], "visibility": "after_published",
+    }  # fmt: skip
+
+
+def left_out(card: Scorecard) -> list[HumanRow]:
+    """The rows a Gradescope export cannot carry: human rows with no score yet (a partial
+    scorecard); the export's score is then the automatic part only."""
+    return [row for row in card.criteria if isinstance(row, HumanRow) and row.score is None]
+
+
+def gradescope_results(card: Scorecard, challenge: Challenge) -> dict[str, Any]:
+    """``results.json`` for Gradescope: every rubric row, a tests row as its hidden tests and
+    any other row as one test, the points adding up to the scorecard's score (a complete
+    card) or its automatic score (a partial card, whose unrated human rows are left out and
+    named in the output). A scorecard with no score (an infra error, a rejected repository)
+    is refused: exporting a zero would charge the candidate for a run that never happened."""
+    total = card.score if card.status is Status.COMPLETE else card.auto_score
+    if total is None or not card.outcome.scored:
+        outcome = card.outcome.value.replace("_", " ")
+        raise ExportError(f"{card.submission.id}: no score to export (outcome {outcome}, never "
+                          "charged to the candidate); grade the submission again")  # fmt: skip
+    visible = {case.node_id for case in challenge.tests if VISIBLE_MARKER in case.markers}
+    tests: list[dict[str, Any]] = []
+    for row in card.criteria:
+        if isinstance(row, AutoRow) and row.source == "tests":
+            tests += _test_entries(card, row, visible)
+        elif row.score is not None or isinstance(row, AutoRow):  # an unmeasured row earns 0
+            tests.append(_row_entry(row, row.score or 0.0))
+    output = (f"{card.outcome.value.replace('_', ' ')}: "
+              f"{card.tests.passed} of {card.tests.total} checks passed")  # fmt: skip
+    if missing := left_out(card):
+        names = ", ".join(f"{row.title} ({row.id})" for row in missing)
+        output += (f". Left out, not yet rated by reviewers: {names}; the score is the "
+                   f"automatic part only, {total:g} of {card.auto_max_score:g} points")  # fmt: skip
+    return {
+        "score": total,
         "execution_time": card.tests.suite_seconds or 0.0,
-        "output": f"{card.outcome.value.replace('_', ' ')}: "
-                  f"{card.tests.passed} of {card.tests.total} checks passed",
+        "output": output,
         "visibility": "after_published",
         "stdout_visibility": "hidden",
         "tests": tests,
-    }  # fmt: skip
+    }
 
 
 def _cell(value: object) -> str:

@@ -9,7 +9,7 @@ import click
 
 from challenges.validate import validate_challenge
 from graders.registry import available
-from reports.render.exports import cohort_csv, gradescope_results, write_export
+from reports.render.exports import cohort_csv, gradescope_results, left_out, write_export
 from reports.scorecard import load_scorecard
 from runner.sandbox.base_image import ensure_base_image
 from runner.sandbox.engine import connect
@@ -81,10 +81,15 @@ def _emit(text: str, out_path: Path | None) -> None:
 def export_gradescope_command(
     scorecard_path: Path, challenge_ref: str | None, out_path: Path | None
 ) -> None:
-    """Gradescope autograder results.json of SCORECARD (hidden tests stay hidden)."""
+    """Gradescope autograder results.json of SCORECARD: every rubric row (hidden tests stay
+    hidden); the human rows of a partial scorecard are left out, and named on stderr."""
     card = load_scorecard(scorecard_path)
     results = gradescope_results(card, challenge_of(card, challenge_ref, scorecard_path))
     _emit(json.dumps(results, indent=2) + "\n", out_path)
+    if missing := left_out(card):
+        click.echo(f"{scorecard_path}: left out of the export, not yet rated: "
+                   f"{', '.join(row.id for row in missing)} (score {results['score']:g} is the "
+                   "automatic part only)", err=True)  # fmt: skip
 
 
 @export_group.command("csv")

@@ -14,7 +14,7 @@ import pytest
 
 from challenges.load import Challenge
 from reports.render.pages import write_reports
-from reports.scorecard import ChallengeInfo
+from reports.scorecard import ChallengeInfo, load_scorecard
 from tests.reports.conftest import hostile_card
 
 ROOT = Path(__file__).parents[2]
@@ -124,3 +124,16 @@ def test_a_scorecard_naming_no_bundled_challenge_asks_for_one(kv_store, tmp_path
         "--challenge SLUG_OR_DIR"
     )
     assert takehome(*command, str(path), "--challenge", "kv-store").returncode == 0
+
+
+def test_gradescope_export_says_on_stderr_which_rows_it_leaves_out(card_path):
+    result = takehome("export", "gradescope", str(card_path))
+    assert result.returncode == 0, result.stderr
+    card = load_scorecard(card_path)
+    results = json.loads(result.stdout)
+    assert results["score"] == card.auto_score
+    humans = ", ".join(row.id for row in card.criteria if row.kind == "human")
+    assert result.stderr == (
+        f"{card_path}: left out of the export, not yet rated: {humans} "
+        f"(score {card.auto_score:g} is the automatic part only)\n"
+    )
