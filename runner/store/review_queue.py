@@ -173,3 +173,72 @@ class QueueRecords(StoreBase):
             )
             for r in rows
         ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A submission on the manager's cohort page."""
+
+    submission_id: int
+    challenge_id: str
+    scorecard_id: int
+    outcome: str
+    auto_score: float | None
+    auto_max_score: float
+    flags: int
+    assigned: int
+    submitted: int
+    """Reviews submitted for this grade (its commit and suite)."""
+    recommendation: str | None
+
+
+class ProgressRecords(QueueRecords):
+    def progress(self) -> list[Progress]:
+        """Every graded submission's newest grade with its flags, assignments, reviews
+        submitted for that grade, and decision; newest first."""
+        latest = latest_scorecards()
+        draft_card, draft_run = aliased(ScorecardRow), aliased(RunRow)
+        assigned = (
+            select(AssignmentRow.submission_id, func.count().label("n"))
+            .group_by(AssignmentRow.submission_id).subquery()
+        )  # fmt: skip
+        submitted = (
+            select(DraftRow.submission_id, draft_run.commit, draft_run.suite_hash,
+                   func.count().label("n"))
+            .join(draft_card, draft_card.id == DraftRow.scorecard_id)
+            .join(draft_run, draft_run.id == draft_card.run_id)
+            .where(DraftRow.submitted_at.is_not(None))
+            .group_by(DraftRow.submission_id, draft_run.commit, draft_run.suite_hash)
+            .subquery()
+        )  # fmt: skip
+        query = (
+            select(latest.c.submission_id, SubmissionRow.challenge_id, ScorecardRow.id,
+                   ScorecardRow.outcome, ScorecardRow.auto_score, ScorecardRow.auto_max_score,
+                   ScorecardRow.flags, assigned.c.n, submitted.c.n, DecisionRow.recommendation)
+            .join(ScorecardRow, ScorecardRow.id == latest.c.id)
+            .join(RunRow, RunRow.id == ScorecardRow.run_id)
+            .join(SubmissionRow, SubmissionRow.id == latest.c.submission_id)
+            .outerjoin(assigned, assigned.c.submission_id == latest.c.submission_id)
+            .outerjoin(submitted, (submitted.c.submission_id == latest.c.submission_id)
+                       & (submitted.c.commit == RunRow.commit)
+                       & (submitted.c.suite_hash == RunRow.suite_hash))
+            .outerjoin(DecisionRow, DecisionRow.scorecard_id == ScorecardRow.id)
+            .order_by(ScorecardRow.id.desc())
+        )  # fmt: skip
+        with self._transaction(write=False) as session:
+            rows = session.execute(query).all()
+        return [Progress(r[0], r[1], r[2], r[3], r[4], r[5] or 0.0, r[6] or 0, r[7] or 0,
+                         r[8] or 0, r[9]) for r in rows]  # fmt: skip
+
+    def changes_stamp(self) -> str:
+        """Changes whenever a grade, a review, a draft submission or a decision does: the
+        cohort page reloads when it sees another stamp."""
+        with self._transaction(write=False) as session:
+            parts = [
+                session.scalar(select(func.max(ScorecardRow.id))),
+                session.scalar(select(func.count(DecisionRow.id))),
+                session.scalar(select(func.max(DecisionRow.id))),
+                session.scalar(select(func.count(DraftRow.submitted_at))),
+                session.scalar(select(func.max(DraftRow.submitted_at))),
+            ]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]

@@ -41,7 +41,7 @@ from runner.store.models import (
     SubmissionRow,
 )
 from runner.store.portal import Invitation, PortalRecords
-from runner.store.review_queue import QueueRecords
+from runner.store.review_queue import ProgressRecords
 from runner.store.reviews import ReviewRecords
 from runner.store.sources import SourceRecords
 
@@ -79,7 +79,7 @@ def _newest_per_alias(challenge_id: str) -> Subquery:
     )
 
 
-class Store(PortalRecords, ReviewRecords, AccountRecords, QueueRecords, DraftRecords,
+class Store(PortalRecords, ReviewRecords, AccountRecords, ProgressRecords, DraftRecords,
             SourceRecords):  # fmt: skip
     """The store: runs and scorecards here; invitations, deliveries, reviews, decisions and
     the audit log from its parts."""
