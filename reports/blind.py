@@ -38,6 +38,7 @@ from reports.scorecard import (
     Scorecard,
     SubmissionInfo,
 )
+from reports.source import FileDiff, OmittedFile, SourceFile, SourceSnapshot
 
 PLACEHOLDER = "[candidate]"
 LOOSE_LENGTH = 7
@@ -108,6 +109,18 @@ def _pattern(tokens: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
 
 
+def scrubber(tokens: Sequence[str]) -> Callable[[str], str]:
+    """The one rewrite blind review applies to a string: every token (blank ones ignored)
+    becomes the placeholder, by the rules of ``LOOSE_LENGTH``. Shared by the scorecard and the
+    source snapshot so that a path in a lint finding and the same file's name stay equal."""
+    pattern = _pattern([t for t in tokens if t.strip()])
+
+    def scrub(text: str) -> str:
+        return text if pattern is None else pattern.sub(PLACEHOLDER, text)
+
+    return scrub
+
+
 def _is_literal(annotation: Any) -> bool:
     if typing.get_origin(annotation) is Literal:
         return True
@@ -141,12 +154,7 @@ def _clean(value: Any, scrub: Callable[[str], str]) -> Any:
 def redact(card: Scorecard, tokens: Sequence[str], new_id: str | None = None) -> Scorecard:
     """A copy of ``card`` with every token removed from its free text, a neutral id
     (``new_id``, or a fresh one) and no source."""
-    pattern = _pattern([t for t in tokens if t.strip()])
-
-    def scrub(text: str) -> str:
-        return text if pattern is None else pattern.sub(PLACEHOLDER, text)
-
-    data = _clean_model(card, scrub)
+    data = _clean_model(card, scrubber(tokens))
     ref = None if card.submission.ref is None else PLACEHOLDER
     data["submission"] = {**data["submission"], "id": new_id or blind_id(),
                           "source": PLACEHOLDER, "ref": ref}  # fmt: skip
@@ -156,3 +164,44 @@ def redact(card: Scorecard, tokens: Sequence[str], new_id: str | None = None) ->
         return Scorecard.model_validate_json(cleaned.model_dump_json())
     except ValueError as error:
         raise BlindError(f"the blind scorecard does not validate: {error}") from error
+
+
+def _unique(path: str, used: set[str]) -> str:
+    """``path``, or ``name~2.ext``, ``name~3.ext``... when another file already took it: two
+    files whose names differed only by the candidate's name must both stay readable."""
+    candidate, number = path, 1
+    head, dot, extension = path.rpartition(".")
+    if not dot or "/" in extension or not head or head.endswith("/"):
+        head, dot, extension = path, "", ""
+    while candidate in used:
+        number += 1
+        candidate = f"{head}~{number}{dot}{extension}"
+    used.add(candidate)
+    return candidate
+
+
+def redact_source(snapshot: SourceSnapshot, tokens: Sequence[str]) -> SourceSnapshot:
+    """A copy of ``snapshot`` with every token removed from file texts, diffs, and every path
+    (each component of it, so ``src/kindhuman_utils.py`` keeps its place in the tree), and no
+    identity list. The same rewrite as ``redact``, so annotations still find their files."""
+    scrub = scrubber([*tokens, *snapshot.identity])
+    used: set[str] = set()
+    files = [
+        SourceFile(path=_unique(scrub(f.path), used), text=scrub(f.text), change=f.change)
+        for f in snapshot.files
+    ]
+    used = set()
+    diffs = [
+        FileDiff(path=_unique(scrub(d.path), used), status=d.status, diff=scrub(d.diff))
+        for d in snapshot.diffs
+    ]
+    omitted = [OmittedFile(path=scrub(o.path), reason=scrub(o.reason)) for o in snapshot.omitted]
+    return SourceSnapshot(
+        schema_version=snapshot.schema_version,
+        commit=snapshot.commit,
+        files=sorted(files, key=lambda f: f.path),
+        omitted=omitted,
+        diffs=sorted(diffs, key=lambda d: d.path),
+        identity=[],
+        blind=True,
+    )

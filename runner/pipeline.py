@@ -37,6 +37,7 @@ from runner.sandbox.engine import ENGINE_ERRORS, Engine, engine_version
 from runner.sandbox.reaper import reap_quietly
 from runner.sandbox.run_images import RunImage
 from runner.sandbox.warm_pool import WarmPool
+from runner.source_capture import capture_source
 
 _T = TypeVar("_T")
 
@@ -212,14 +213,18 @@ def _gather(
     if gathered.measurements.history is not None:
         gathered.flags += [Flag(kind="history", message=note)
                            for note in gathered.measurements.history.flags()]  # fmt: skip
+    authors = [(c.author_name, c.author_email)
+               for c in (gathered.measurements.history.commits
+                         if gathered.measurements.history else [])]  # fmt: skip
+    identity = identity_tokens(
+        request.source, authors, intake.tree, request.candidate_names, request.ref,
+        git_dir=intake.git_dir, commit=intake.commit,
+    )  # fmt: skip
     if config.blind:
-        authors = [(c.author_name, c.author_email)
-                   for c in (gathered.measurements.history.commits
-                             if gathered.measurements.history else [])]  # fmt: skip
-        gathered.identity = identity_tokens(
-            request.source, authors, intake.tree, request.candidate_names, request.ref,
-            git_dir=intake.git_dir, commit=intake.commit,
-        )  # fmt: skip
+        gathered.identity = identity
+    gathered.source = clock.timed(
+        "source", lambda: capture_source(intake.tree, submission.starter, intake.commit, identity)
+    )
     evidence = clock.timed(
         "run",
         lambda: _run_with_retries(client, image, intake, challenge, config, gathered.flags, pool),

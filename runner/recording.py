@@ -10,10 +10,11 @@ from pathlib import Path
 from challenges.load import Challenge
 from graders.hidden_suite import SuiteMeasurement
 from graders.identity import identity_tokens
-from reports.blind import blind_id, redact
+from reports.blind import blind_id, redact, redact_source
 from reports.render.pages import write_reports, write_text_atomically
 from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
+from reports.source import SOURCE_FILE_NAME, SourceSnapshot
 from runner.placement import HasFinishedWork, place
 from runner.provenance import host_tool_versions
 from runner.sandbox.run_images import RunImage
@@ -33,12 +34,16 @@ class Gathered:
     identity: list[str] | None = None
     """Strings to remove for blind review; None when the review is not blind."""
     timings: dict[str, float] = field(default_factory=dict)
+    source: SourceSnapshot | None = None
+    """The candidate's files as graded, for reviewers; None when intake failed."""
 
 
 @dataclass(frozen=True)
 class Graded:
     scorecard: Scorecard
     reports: dict[str, Path]
+    source: SourceSnapshot | None = None
+    """As written beside the scorecard (redacted when the scorecard is blind)."""
 
 
 def _provenance(challenge: Challenge, image: RunImage, tests: SuiteMeasurement,
@@ -68,10 +73,24 @@ def record(
     provenance = _provenance(challenge, image, tests, gathered, engine)
     card = build_scorecard(challenge, info, tests, provenance, gathered.flags,
                            gathered.measurements)  # fmt: skip
+    source = gathered.source
     if gathered.identity is not None:
         card = _blind(card, info, gathered, out_dir)
+        source = None if source is None else redact_source(source, _tokens(info, gathered))
     card, directory = place(card, out_dir, has_finished_work)
-    return Graded(scorecard=card, reports=write_reports(card, directory))
+    reports = write_reports(card, directory)
+    _write_source(source, directory)
+    return Graded(scorecard=card, reports=reports, source=source)
+
+
+def _write_source(source: SourceSnapshot | None, directory: Path) -> None:
+    """``source.json`` beside the scorecard; without a snapshot (intake failed) none, not even
+    an earlier grade's, which would show reviewers files this scorecard never measured."""
+    path = directory / SOURCE_FILE_NAME
+    if source is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_text_atomically(path, source.model_dump_json() + "\n")
 
 
 def _tokens(info: SubmissionInfo, gathered: Gathered) -> list[str]:
