@@ -132,25 +132,56 @@ def _human_rows(card: Scorecard) -> dict[str, HumanRow]:
     return {row.id: row for row in card.criteria if isinstance(row, HumanRow)}
 
 
-def _rating(row: HumanRow, given: RatingInput, where: str) -> Rating:
-    if not given.justification.strip():
-        raise ReviewError(f"{where}: {row.id}: a justification is required")
+def check_level(row: HumanRow, level: int | None) -> int:
+    """A level for a row rated by level: 1 to 4. The one rule for a typed answer and a file."""
+    if level is None or not row.levels:
+        raise ReviewError("rate this row with a level from 1 to 4")
+    if not 1 <= level <= MAX_LEVEL:
+        shown = level if abs(level) < 10**6 else "far"  # 5,000 digits: no
+        raise ReviewError(f"level {shown} is out of range 1-4")
+    return level
+
+
+def check_items(row: HumanRow, items: list[str] | None) -> list[str]:
+    """The checklist items earned on a checklist row: ids the row has, each once."""
+    if items is None or row.levels:
+        raise ReviewError("rate this checklist row with items")
+    known = [item.id for item in row.items]
+    if unknown := [item for item in items if item not in known]:
+        raise ReviewError(f"unknown checklist item {unknown[0][:60]!r} "
+                          f"(items: {', '.join(known)})")  # fmt: skip
+    if len(set(items)) < len(items):  # each item's points count once
+        raise ReviewError("a checklist item is listed twice")
+    return items
+
+
+def check_justification(text: str) -> str:
+    """Why, in the reviewer's words: required; kept without surrounding blanks."""
+    if not text.strip():
+        raise ReviewError("a justification is required")
+    return text.strip()
+
+
+def check_rating(row: HumanRow, given: RatingInput) -> Rating:
+    """One row's rating, by the same rules ``takehome review`` applies to each answer as it
+    is typed; the message names neither the row nor the file (``build_review`` adds them)."""
+    justification = check_justification(given.justification)
     if row.levels:
-        if given.level is None or given.items is not None:
-            raise ReviewError(f"{where}: {row.id}: rate this row with a level from 1 to 4")
-        if not 1 <= given.level <= MAX_LEVEL:
-            shown = given.level if abs(given.level) < 10**6 else "far"  # 5,000 digits: no
-            raise ReviewError(f"{where}: {row.id}: level {shown} is out of range 1-4")
-    else:
-        if given.items is None or given.level is not None:
-            raise ReviewError(f"{where}: {row.id}: rate this checklist row with items")
-        known = {item.id for item in row.items}
-        if unknown := sorted(set(given.items) - known):
-            raise ReviewError(f"{where}: {row.id}: unknown checklist item {unknown[0][:60]!r}")
-        if len(set(given.items)) < len(given.items):  # each item's points count once
-            raise ReviewError(f"{where}: {row.id}: a checklist item is listed twice")
-    return Rating(row=row.id, level=given.level, items=given.items,
-                  justification=given.justification.strip())  # fmt: skip
+        if given.items is not None:
+            raise ReviewError("rate this row with a level from 1 to 4")
+        return Rating(row=row.id, level=check_level(row, given.level), items=None,
+                      justification=justification)  # fmt: skip
+    if given.level is not None:
+        raise ReviewError("rate this checklist row with items")
+    return Rating(row=row.id, level=None, items=check_items(row, given.items),
+                  justification=justification)  # fmt: skip
+
+
+def _rating(row: HumanRow, given: RatingInput, where: str) -> Rating:
+    try:
+        return check_rating(row, given)
+    except ReviewError as error:
+        raise ReviewError(f"{where}: {row.id}: {error}") from None
 
 
 def check_reviewer(reviewer: str) -> None:

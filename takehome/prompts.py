@@ -1,35 +1,45 @@
 """The terminal walk through a scorecard's human rows for ``takehome review``.
 
-Each answer is checked as it is typed, by the rules ``build_review`` applies at the end (a
-level from 1 to 4, checklist ids the row has, a justification), so a typo asks that question
-again instead of throwing the whole review away at the end. A line that is not UTF-8 (a
-Latin-1 terminal) is asked again too, never a crash: stdin is read with ``surrogateescape``
-and an escaped byte is refused by name. What was typed is never silently lost: if the input
-ends early (EOF, Ctrl-C) or the review is refused afterwards, the answers so far are written
-as a ratings file ``takehome scorecard complete --ratings`` takes, and the message says where.
+Each answer is checked as it is typed, by the very rules ``build_review`` applies to a whole
+review (``reports.review``: a level from 1 to 4, checklist ids the row has, each once, a
+justification), so a typo is explained in one line and that question asked again, never the
+whole review thrown away at the end. A line that is not UTF-8 (a Latin-1 terminal) is asked
+again too, never a crash: stdin is read with ``surrogateescape`` and an escaped byte is
+refused by name. Every accepted answer goes at once to the review's draft
+(``reports.review_draft``): if the input ends early (EOF, Ctrl-C) or the review is refused
+when stored, the message says where the answers are, and a rerun takes them up.
 """
 
 from __future__ import annotations
 
 import io
-import os
+import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TypeVar
 
 import click
-import yaml
 
 from challenges.base_error import TakehomeError
 from challenges.rubric import MAX_LEVEL
-from reports.review import RatingInput, ReviewError
+from reports.review import (
+    RatingInput,
+    ReviewError,
+    check_items,
+    check_justification,
+    check_level,
+)
+from reports.review_draft import ReviewDraft
 from reports.scorecard import HumanRow, Scorecard
 from takehome.settings import data_dir
 
 _SURROGATES = range(0xD800, 0xE000)
 """Where ``surrogateescape`` puts a byte that is not UTF-8 (U+DC80-U+DCFF)."""
+_NUMBER = re.compile(r"[+-]?[0-9]{1,7}")
+T = TypeVar("T")
+A = TypeVar("A", int, list[str], str)
 
 
 def _utf8(answer: str) -> str:
@@ -42,31 +52,34 @@ def _utf8(answer: str) -> str:
     return answer
 
 
-def _level(answer: str) -> int:
-    text = _utf8(answer).strip()
-    if text not in {str(level) for level in range(1, MAX_LEVEL + 1)}:
-        raise click.UsageError(f"{text[:20]!r} is not a level: type 1 to {MAX_LEVEL}")
-    return int(text)
+def _ruled(rule: Callable[[], T]) -> T:
+    """The rule's verdict on an answer; a refusal becomes click's "ask again"."""
+    try:
+        return rule()
+    except ReviewError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _level(row: HumanRow) -> Callable[[str], int]:
+    def parse(answer: str) -> int:
+        text = _utf8(answer).strip()
+        if not _NUMBER.fullmatch(text):
+            raise click.UsageError(f"{text[:20]!r} is not a level: type 1 to {MAX_LEVEL}")
+        return _ruled(lambda: check_level(row, int(text)))
+
+    return parse
 
 
 def _items(row: HumanRow) -> Callable[[str], list[str]]:
-    known = [item.id for item in row.items]
-
     def parse(answer: str) -> list[str]:
         chosen = [part.strip() for part in _utf8(answer).split(",")]
-        chosen = list(dict.fromkeys(part for part in chosen if part not in {"", "-"}))
-        if unknown := [part for part in chosen if part not in known]:
-            raise click.UsageError(f"{unknown[0][:60]!r} is not an item of this row "
-                                   f"(items: {', '.join(known)})")  # fmt: skip
-        return chosen
+        return _ruled(lambda: check_items(row, [p for p in chosen if p not in {"", "-"}]))
 
     return parse
 
 
 def _justification(answer: str) -> str:
-    if not _utf8(answer).strip():
-        raise click.UsageError("a justification is required")
-    return answer.strip()
+    return _ruled(lambda: check_justification(_utf8(answer)))
 
 
 def _evidence(card: Scorecard, source: str) -> str:
@@ -76,66 +89,40 @@ def _evidence(card: Scorecard, source: str) -> str:
     return f"{source}: see the report"
 
 
-def _draft_directories() -> Iterator[Path]:
-    """The data directory's ``drafts``, then the temporary directory."""
+def drafts_directory() -> Path | None:
+    """Where a draft goes when the scorecard's directory takes no file: the data
+    directory's ``drafts``, if there is a data directory."""
     with suppress(TakehomeError):
-        yield data_dir() / "drafts"
-    yield Path(tempfile.gettempdir())
+        return data_dir() / "drafts"
+    return None
 
 
-class Draft:
-    """The answers typed so far, row by row, as a ratings file holds them."""
+def _where(draft: ReviewDraft) -> str:
+    """The draft's place, or its text on stderr when no place would take it."""
+    if draft.path is not None or draft.save() is not None:
+        return str(draft.path)
+    click.echo(draft.text(), err=True)  # nowhere to write: the terminal keeps it
+    return "the text above"
 
-    def __init__(self, card: Scorecard, reviewer: str, scorecard_path: Path) -> None:
-        self.reviewer, self.scorecard_path = reviewer, scorecard_path
-        self.rows: dict[str, dict[str, object]] = {
-            row.id: {} for row in card.criteria if isinstance(row, HumanRow)
-        }
 
-    def keep(self, row_id: str, field: str, value: object) -> None:
-        self.rows[row_id][field] = value
+def stopped(draft: ReviewDraft, reason: str) -> ReviewError:
+    """The error for a review that stopped, saying where the answers so far are."""
+    reason = reason.rstrip(".")
+    if not draft.answered:
+        return ReviewError(f"{reason}; nothing was typed, nothing was stored")
+    return ReviewError(f"{reason}; nothing was stored, but your answers so far are kept in "
+                       f"{_where(draft)}: run takehome review again to take them up")  # fmt: skip
 
-    def _text(self, ratings_file: str) -> str:
-        command = (f"takehome scorecard complete {self.scorecard_path} --reviewer "
-                   f"{self.reviewer} --ratings {ratings_file}")  # fmt: skip
-        header = (f"# The ratings {self.reviewer} typed in `takehome review`, kept when it "
-                  f"stopped.\n# Rate every row, then: {command}\n")  # fmt: skip
-        body = {"reviewer": self.reviewer, "ratings": self.rows}
-        return header + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
 
-    def save(self) -> str:
-        """Write the draft into the data directory (else the temporary one); its path."""
-        for where in _draft_directories():
-            try:
-                where.mkdir(parents=True, exist_ok=True)
-                handle, name = tempfile.mkstemp(prefix=f"review-{self.reviewer}-",
-                                                suffix=".yaml", dir=where)  # fmt: skip
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(self._text(name))
-                return name
-            except OSError:
-                continue
-        click.echo(self._text("FILE"), err=True)  # nowhere to write: the terminal keeps it
-        return "the text above"
-
-    def stopped(self, reason: str) -> ReviewError:
-        """The error for a review that stopped; the answers so far saved, and where."""
-        reason = reason.rstrip(".")
-        if not any(self.rows.values()):
-            return ReviewError(f"{reason}; nothing was typed, nothing was stored")
-        return ReviewError(f"{reason}; nothing was stored, but your answers so far are kept "
-                           f"in {self.save()}: finish them there and run takehome scorecard "
-                           "complete with --ratings")  # fmt: skip
-
-    @contextmanager
-    def kept(self) -> Iterator[None]:
-        """Run a review; whatever stops it saves the answers so far first."""
-        try:
-            yield
-        except (click.Abort, EOFError, KeyboardInterrupt):
-            raise self.stopped("the input ended before the review was complete") from None
-        except TakehomeError as error:
-            raise self.stopped(str(error)) from None
+@contextmanager
+def kept(draft: ReviewDraft) -> Iterator[None]:
+    """Run a review; whatever stops it says where the answers so far are kept."""
+    try:
+        yield
+    except (click.Abort, EOFError, KeyboardInterrupt):
+        raise stopped(draft, "the input ended before the review was complete") from None
+    except TakehomeError as error:
+        raise stopped(draft, str(error)) from None
 
 
 def _lenient_stdin() -> None:
@@ -149,7 +136,22 @@ def _lenient_stdin() -> None:
             stdin.reconfigure(errors="surrogateescape")
 
 
-def _ask(row: HumanRow, card: Scorecard, draft: Draft) -> RatingInput:
+def _answer(draft: ReviewDraft, row: HumanRow, field: str, ask: Callable[[], A]) -> A:
+    """The draft's answer to one question if it has one, else the reviewer's, kept at once."""
+    kept_answer = draft.answer(row.id, field)
+    if kept_answer is not None:
+        shown = ", ".join(kept_answer) or "-" if isinstance(kept_answer, list) else kept_answer
+        click.echo(f"{field}: {shown}  (from your draft)")
+        return kept_answer  # type: ignore[return-value]
+    answer = ask()
+    if draft.keep(row.id, field, answer) is None and not draft.warned:
+        draft.warned = True
+        click.echo("warning: no place takes the draft of this review; an interrupted "
+                   "review will print it", err=True)  # fmt: skip
+    return answer
+
+
+def _ask(row: HumanRow, card: Scorecard, draft: ReviewDraft) -> RatingInput:
     click.echo("")
     click.secho(f"{row.title} ({row.max_score:g} points)", bold=True)
     click.echo(row.question)
@@ -162,23 +164,27 @@ def _ask(row: HumanRow, card: Scorecard, draft: Draft) -> RatingInput:
     level: int | None = None
     items: list[str] | None = None
     if row.levels:
-        level = click.prompt("level", value_proc=_level)
-        draft.keep(row.id, "level", level)
+        level = _answer(draft, row, "level",
+                        lambda: click.prompt("level", value_proc=_level(row)))  # fmt: skip
     else:
-        items = click.prompt("items earned (ids, comma-separated, or -)", default="-",
-                             value_proc=_items(row))  # fmt: skip
-        draft.keep(row.id, "items", items)
-    justification = click.prompt("justification", default="", show_default=False,
-                                 value_proc=_justification)  # fmt: skip
-    draft.keep(row.id, "justification", justification)
+        question = "items earned (ids, comma-separated, or -)"
+        items = _answer(draft, row, "items", lambda: click.prompt(
+            question, default="-", value_proc=_items(row)))  # fmt: skip
+    justification = _answer(draft, row, "justification", lambda: click.prompt(
+        "justification", default="", show_default=False, value_proc=_justification))  # fmt: skip
     return RatingInput(level=level, items=items, justification=justification)
 
 
-def prompt_ratings(card: Scorecard, draft: Draft) -> dict[str, RatingInput]:
-    """Ask for a rating of every human row, in rubric order; each answer is kept in
-    ``draft`` as soon as it is accepted."""
+def prompt_ratings(card: Scorecard, draft: ReviewDraft) -> dict[str, RatingInput]:
+    """Ask for a rating of every human row, in rubric order, taking up what ``draft`` kept
+    from an earlier run; each answer goes to the draft as soon as it is accepted."""
     click.echo(f"{card.challenge.title}: submission {card.submission.id}, "
                f"outcome {card.outcome.value}. Rate each row on its own.")  # fmt: skip
+    kept_answers, dropped = draft.load()
+    if kept_answers or dropped:
+        again = f"; {dropped} no longer valid, asked again" if dropped else ""
+        click.echo(f"taking up your draft {draft.path}: {kept_answers} answer(s) kept{again} "
+                   "(delete it to start over)")  # fmt: skip
     _lenient_stdin()
     return {row.id: _ask(row, card, draft) for row in card.criteria
             if isinstance(row, HumanRow)}  # fmt: skip

@@ -8,12 +8,13 @@ import click
 
 from reports.candidate import candidate_view
 from reports.review import ReviewError, build_review, check_open, check_reviewer, load_ratings
+from reports.review_draft import ReviewDraft
 from reports.scorecard import Recommendation, load_scorecard
 from runner.reviewing import finalize, reviews_of, submit_review
 from runner.store.runs import Store
 from takehome.card_challenge import challenge_of
 from takehome.options import challenge_option, scorecard_argument
-from takehome.prompts import Draft, prompt_ratings
+from takehome.prompts import drafts_directory, kept, prompt_ratings
 from takehome.settings import load_settings
 
 reviewer_option = click.option(
@@ -31,18 +32,20 @@ def _store() -> Store:
 @reviewer_option
 def review_command(scorecard_path: Path, reviewer: str) -> None:
     """Rate the human rows of SCORECARD in the terminal: question, anchors, evidence, then a
-    level (or checklist items) and a justification for each row."""
+    level (or checklist items) and a justification for each row. Each answer is checked as
+    it is typed and kept at once in a draft beside the scorecard; a rerun takes it up."""
     card = load_scorecard(scorecard_path)
     check_reviewer(reviewer)  # everything that can refuse the review, before it is typed
     check_open(card, str(scorecard_path))
     with _store() as store:
         if any(done.reviewer == reviewer for done in reviews_of(store, scorecard_path)):
             raise ReviewError(f"{scorecard_path}: {reviewer} has already rated this scorecard")
-        draft = Draft(card, reviewer, scorecard_path)
-        with draft.kept():  # anything that stops the review keeps what was typed
+        draft = ReviewDraft(card, reviewer, scorecard_path, drafts_directory())
+        with kept(draft):  # anything that stops the review says where the answers are
             ratings = prompt_ratings(card, draft)
             review = build_review(card, reviewer, ratings, "your ratings")
             scorecard_id = submit_review(store, scorecard_path, review)
+        draft.discard()  # stored: the draft has served
     click.echo(f"ratings of {reviewer} stored (scorecard {scorecard_id} in {store.name})")
 
 

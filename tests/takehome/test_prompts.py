@@ -1,20 +1,25 @@
 """``takehome review`` as a reviewer types it: each answer checked as typed, bytes that are
-not UTF-8 asked again, and nothing typed lost when the input ends early."""
+not UTF-8 asked again, every answer kept at once in a draft that a rerun takes up, and
+nothing typed lost when the input ends early or is interrupted."""
 
 from __future__ import annotations
 
+import json
 import os
-import re
+import signal
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from challenges.load import Challenge
 from reports.render.pages import write_reports
 from reports.scorecard import ChecklistEntry, HumanRow, Scorecard
+from runner.reviewing import reviews_of
+from runner.store.runs import Store
 from tests.reports.conftest import hostile_card
 
 ROOT = Path(__file__).parents[2]
@@ -66,20 +71,35 @@ def test_a_latin1_byte_is_asked_again_not_a_crash(card_path, stdin):
     assert "ratings of ana stored" in result.stdout.decode()
 
 
+def _draft_of(card_path: Path, reviewer: str = "ana") -> Path:
+    return card_path.parent / f".review-draft-{reviewer}.json"
+
+
+def _stored(tmp_path: Path, card_path: Path) -> dict[str, dict[str, object]]:
+    """The stored review of ana, row by row (the test's own data directory's store)."""
+    with Store.open(f"sqlite:///{tmp_path / 'data' / 'takehome' / 'takehome.db'}") as store:
+        (done,) = reviews_of(store, card_path)
+    return {r.row: r.model_dump(include={"level", "items", "justification"}) for r in done.ratings}
+
+
 def test_input_that_ends_midway_keeps_what_was_typed(card_path, tmp_path):
     result = review(card_path, b"3\nclear modules\n2\n")
     assert result.returncode == 1
     line = _error_line(result)
-    assert line.startswith("error: the input ended before the review was complete")
-    draft = Path(re.search(r"kept in (\S+\.yaml)", line).group(1))
-    kept = yaml.safe_load(draft.read_text())
+    draft = _draft_of(card_path)
+    assert line == (
+        "error: the input ended before the review was complete; nothing was stored, but your "
+        f"answers so far are kept in {draft}: run takehome review again to take them up"
+    )
+    assert stat.S_IMODE(draft.stat().st_mode) == 0o600
+    kept = json.loads(draft.read_text())
     assert kept["reviewer"] == "ana"
     assert kept["ratings"]["organisation"] == {"level": 3, "justification": "clear modules"}
     assert kept["ratings"]["documentation"] == {"level": 2}
     # the draft is a ratings file: finished there, it completes the review
     for row, level in (("documentation", 2), ("design_reasoning", 4), ("testing_habits", 1)):
         kept["ratings"][row] = {"level": level, "justification": "later"}
-    draft.write_text(yaml.safe_dump(kept))
+    draft.write_text(json.dumps(kept))
     completed = subprocess.run(
         [sys.executable, "-m", "takehome", "scorecard", "complete", str(card_path),
          "--reviewer", "ana", "--ratings", str(draft)],
@@ -88,24 +108,82 @@ def test_input_that_ends_midway_keeps_what_was_typed(card_path, tmp_path):
     assert completed.returncode == 0, completed.stderr
 
 
+def test_a_rerun_takes_up_the_draft_where_it_stopped_and_removes_it_once_stored(
+    card_path, tmp_path
+):
+    assert review(card_path, b"3\nclear modules\n2\n").returncode == 1
+    rest = b"thin README\n4\ntrade-offs\n1\nno tests\n"
+    result = review(card_path, rest)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert f"taking up your draft {_draft_of(card_path)}: 3 answer(s) kept" in out
+    assert "level: 3  (from your draft)" in out
+    assert "justification: clear modules  (from your draft)" in out
+    assert "ratings of ana stored" in out
+    assert not _draft_of(card_path).exists()
+    stored = _stored(tmp_path, card_path)
+    assert stored["organisation"] == {"level": 3, "items": None, "justification": "clear modules"}
+    assert stored["documentation"] == {"level": 2, "items": None, "justification": "thin README"}
+    assert stored["testing_habits"]["level"] == 1
+
+
+def test_every_answer_is_in_the_draft_as_soon_as_it_is_typed(card_path):
+    """Ctrl-C in the middle of a question: the answers before it are on disk already, and
+    the message says where (one line, no traceback)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "takehome", "review", str(card_path), "--reviewer", "ana"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdin is not None
+    process.stdin.write(b"3\nclear modules\n2\n")
+    process.stdin.flush()
+    draft, deadline = _draft_of(card_path), time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if draft.exists() and json.loads(draft.read_text())["ratings"]["documentation"]:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode in {1, 130}
+    result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    assert f"kept in {draft}: run takehome review again" in _error_line(result)
+    kept = json.loads(draft.read_text())["ratings"]
+    assert kept["documentation"] == {"level": 2}
+
+
+def test_a_draft_that_is_not_a_ratings_file_is_refused_not_overwritten(card_path):
+    draft = _draft_of(card_path)
+    draft.write_text("{not json")
+    result = review(card_path, ALL_ROWS)
+    assert result.returncode == 1
+    assert "fix it, or delete it to start over" in _error_line(result)
+    assert draft.read_text() == "{not json"
+
+
 def test_input_that_ends_before_any_answer_says_nothing_was_stored(card_path):
     result = review(card_path, b"")
     assert result.returncode == 1
     assert _error_line(result).endswith("nothing was typed, nothing was stored")
+    assert not _draft_of(card_path).exists()
 
 
 def test_a_wrong_level_asks_that_row_again(card_path):
     result = review(card_path, b"7\nzero\n" + ALL_ROWS)
     assert result.returncode == 0, result.stderr
-    assert "'7' is not a level: type 1 to 4" in result.stdout.decode()
-    assert "'zero' is not a level" in result.stdout.decode()
+    out = result.stdout.decode()
+    assert "level 7 is out of range 1-4" in out  # the rule build_review applies to a file
+    assert "'zero' is not a level: type 1 to 4" in out
 
 
-def test_an_unknown_checklist_item_asks_that_row_again(checklist_path):
-    typed = b"a, zz\na,b,a\nboth\n" + ALL_ROWS.split(b"\n", 2)[2]
+def test_an_unknown_checklist_item_asks_that_row_again(checklist_path, tmp_path):
+    typed = b"a, zz\na,b,a\nb, a\nboth\n" + ALL_ROWS.split(b"\n", 2)[2]
     result = review(checklist_path, typed)
     assert result.returncode == 0, result.stderr
-    assert "'zz' is not an item of this row (items: a, b)" in result.stdout.decode()
+    out = result.stdout.decode()
+    assert "unknown checklist item 'zz' (items: a, b)" in out
+    assert "a checklist item is listed twice" in out
+    first = _stored(tmp_path, checklist_path)["organisation"]
+    assert first == {"level": None, "items": ["b", "a"], "justification": "both"}
 
 
 def test_a_blank_justification_asks_again(card_path):
