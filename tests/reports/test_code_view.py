@@ -136,7 +136,8 @@ def test_hostile_files_paths_and_readme_come_out_inert(hostile_scorecard: Scorec
         path=HOSTILE_PATH, status="added", diff=f"+++ b/x\n@@ -0,0 +1 @@\n+{HOSTILE_TEXT}"
     )
     snapshot = _snapshot(("evil.html", HOSTILE_TEXT), (HOSTILE_PATH, HOSTILE_TEXT),
-                         ("README.md", readme), diffs=[diff])  # fmt: skip
+                         ("README.md", readme), ("app/doc.py", f'"""\n{HOSTILE_TEXT}"""\n'),
+                         diffs=[diff])  # fmt: skip
     html = str(render_code_view(code_view(snapshot, _card(hostile_scorecard, HOSTILE_PATH))))
     assert "<script" not in html
     assert "<img" not in html
