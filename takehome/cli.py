@@ -18,6 +18,7 @@ COMMANDS = {
     "batch": "takehome.commands.grading:batch_command",
     "regrade": "takehome.commands.grading:regrade_command",
     "review": "takehome.commands.reviewing:review_command",
+    "reviewer": "takehome.commands.reviewers:reviewer_group",
     "scorecard": "takehome.commands.reviewing:scorecard_group",
     "feedback": "takehome.commands.reviewing:feedback_command",
     "images": "takehome.commands.admin:images_group",

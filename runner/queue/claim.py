@@ -95,14 +95,16 @@ def grade_once(
         done = store.scorecard_for_key(key) is not None
         return Attempt(Claim.ALREADY if done else Claim.HELD, "", key)
     try:
-        card = grade(request, client, image, config, out_dir, pool).scorecard
+        graded = grade(request, client, image, config, out_dir, pool)
     except Exception as error:  # a bug in one submission's grading: retried, never charged
         log.exception("grading %s failed", alias)
         return _failed(store, run_id, key, f"internal error ({error.__class__.__name__})")
+    card = graded.scorecard
     if card.outcome is Outcome.INFRA_ERROR:
         return _failed(store, run_id, key, card.reason)
+    source = None if graded.source is None else graded.source.model_dump_json()
     try:
-        store.finish_run(run_id, card)
+        store.finish_run(run_id, card, source)
     except StoreError:
         if store.scorecard_for_key(key) is not None:
             return Attempt(Claim.ALREADY, "graded by another worker", key)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from challenges.base_error import TakehomeError
 from challenges.rubric import MAX_LEVEL
-from reports.review import RatingInput, build_review
+from reports.review import RatingInput, ReviewError, build_review
 from reports.scorecard import CaseEntry, HumanRow, Review, Scorecard
 from reports.source import SourceSnapshot
 from runner.review_desk.blinding import CodeCache, label, shown_card
@@ -32,9 +32,11 @@ JUSTIFICATION_CAP = 20_000
 class DeskError(TakehomeError):
     """A request the review app refuses, with the reason shown to the reviewer."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, version: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.version = version
+        """The draft's version when the change was saved although refused (submit)."""
 
 
 class DraftRating(BaseModel):
@@ -177,8 +179,11 @@ def submit(store: Store, who: Reviewer, submission_id: int, version: int,
         raise DeskError("this review rates an earlier grade: confirm it for the new one first",
                         status=409)  # fmt: skip
     check_ratings(raw, ratings)
+    saved = store.save_draft(submission_id, who.id, version, ratings.model_dump_json())
     given = {row: RatingInput(level=r.level, items=r.items, justification=r.justification)
              for row, r in ratings.ratings.items()}  # fmt: skip
-    review = build_review(raw, who.name, given, label(submission_id))
-    saved = store.save_draft(submission_id, who.id, version, ratings.model_dump_json())
+    try:
+        review = build_review(raw, who.name, given, label(submission_id))
+    except ReviewError as error:  # saved all the same: nothing typed is lost
+        raise DeskError(f"saved, not submitted: {error}", version=saved.version) from None
     return store.submit_draft(submission_id, who.id, saved.version, review)

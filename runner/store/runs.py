@@ -1,12 +1,8 @@
-"""The persistent store: submissions, runs and their scorecards, reviews, decisions, webhook
-deliveries and the audit log, in SQLite (one machine) or PostgreSQL (many), same code.
-
-Every public method is one transaction, so nothing is ever half-written: a run is marked done
-in the same transaction that stores its scorecard, a decision in the same one that stores the
-finalized scorecard. Grading is exactly-once by the run's idempotency key, enforced by a
-unique constraint rather than by reading first, so it holds across threads, processes and
-machines. The schema belongs to the Alembic migrations in ``runner/store/migrations``, applied by
-``Store.open``: a new file or database is ready to use, an old one is brought up to date.
+"""The persistent store: submissions, runs and their scorecards, in SQLite (one machine) or
+PostgreSQL (many); reviews, accounts, drafts and the rest come from its parts. Every public
+method is one transaction, so nothing is ever half-written. Grading is exactly-once by the
+run's idempotency key, enforced by a unique constraint rather than by reading first. The schema
+belongs to the migrations in ``runner/store/migrations``, applied by ``Store.open``.
 
 Semantics of ``start_run`` under concurrency: all callers with the same key get the same run
 id, and exactly one of them gets ``True`` (grade it now). ``False`` means the run is done (its
@@ -37,6 +33,7 @@ from runner.store.models import (
     RunRow,
     RunStatus,
     ScorecardRow,
+    SourceRow,
     StoreError,
     SubmissionRow,
 )
@@ -153,8 +150,9 @@ class Store(PortalRecords, ReviewRecords, AccountRecords, ProgressRecords, Draft
             return StoreError(f"run {run_id} is already done: its scorecard is recorded once")
         return StoreError(f"run {run_id} is {run.status}: cannot {verb} it (start it again)")
 
-    def finish_run(self, run_id: int, scorecard: Scorecard) -> int:
-        """Store the run's scorecard and mark the run done, together; the scorecard's id."""
+    def finish_run(self, run_id: int, scorecard: Scorecard, source: str | None = None) -> int:
+        """Store the run's scorecard (and its graded ``source``, JSON, for the review app) and
+        mark the run done, all together; the scorecard's id."""
         with self._transaction() as session:
             now = utc_now()
             finished = rowcount(session, update(RunRow).where(
@@ -173,6 +171,8 @@ class Store(PortalRecords, ReviewRecords, AccountRecords, ProgressRecords, Draft
                                flags=len(alarms(scorecard.flags)))  # fmt: skip
             session.add(row)
             session.flush()
+            if source is not None:
+                session.add(SourceRow(scorecard_id=row.id, data=source))
             return row.id
 
     def fail_run(self, run_id: int, reason: str) -> None:

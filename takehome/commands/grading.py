@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -30,6 +31,10 @@ from takehome.options import (
     utc,
 )
 from takehome.settings import load_settings
+
+if TYPE_CHECKING:
+    from runner.recording import Graded
+    from runner.review_desk.recording import ReviewRecorder
 
 UNGRADED = {"repo_rejected", "infra_error"}
 CHALLENGE_HELP = "Bundled challenge slug or a challenge directory."
@@ -87,12 +92,30 @@ def grade_command(
     )  # fmt: skip
     config = wiring.pipeline_config(settings, challenge, blind)
     graded = grade(request, client, image, config, out_dir)
+    _for_review(settings.store_url, [graded])
     card = graded.scorecard
     where = graded.reports["report.html"].parent
     if card.outcome.value in UNGRADED:
         click.echo(f"error: {card.reason} (record in {where})", err=True)
         raise SystemExit(EXIT_EXPECTED)
     click.echo(card.model_dump_json(indent=2) if as_json else summary_line(card, where))
+
+
+def _for_review(store_url: str, graded: list[Graded]) -> None:
+    from runner.review_desk.recording import ReviewRecorder  # the store only once graded
+
+    recorder = ReviewRecorder(store_url)
+    try:
+        for one in graded:
+            recorder(one)
+    finally:
+        recorder.close()
+    _warn(recorder)
+
+
+def _warn(recorder: ReviewRecorder) -> None:
+    if recorder.problem is not None:
+        click.echo(f"warning: not recorded for the review app: {recorder.problem}", err=True)
 
 
 @click.command("batch")
@@ -134,8 +157,16 @@ def batch_command(
         return
     plan = plan_cohort(entries, challenge, image, config, out_dir)
     slots = jobs or default_slots(challenge)
-    with progress_bar(Console(stderr=True), len(plan.to_grade)) as advance:
-        cards = grade_cohort(plan, client, image, config, out_dir, slots, advance)
+    from runner.review_desk.recording import ReviewRecorder  # the store only once graded
+
+    recorder = ReviewRecorder(settings.store_url)
+    try:
+        with progress_bar(Console(stderr=True), len(plan.to_grade)) as advance:
+            cards = grade_cohort(plan, client, image, config, out_dir, slots,
+                                 recorder.chained(advance))  # fmt: skip
+    finally:
+        recorder.close()
+    _warn(recorder)
     Console().print(summary_table(cards, len(plan.kept)))
     click.echo(f"cohort index: {write_index(cards, challenge.config.title, out_dir)}")
 

@@ -14,9 +14,12 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SECURITY_HEADERS = {
-    # Pages carry their own CSS and nothing else: no scripts, images, frames or foreign forms.
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    # Styles and the review app's one script from this server only; no images, frames,
+    # foreign forms or connections elsewhere (a README's image or a link in a candidate's
+    # code cannot call out from a reviewer's browser).
+    "content-security-policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'",
     "referrer-policy": "no-referrer",  # the invitation token is in the URL
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",

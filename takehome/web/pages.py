@@ -18,6 +18,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
+from reports.flag_levels import is_alarm
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -34,6 +36,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["moment"] = moment
+    environment.globals["flag_is_alarm"] = is_alarm
     return environment
 
 

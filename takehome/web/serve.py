@@ -30,6 +30,7 @@ from takehome.settings import Settings
 from takehome.web.app import create_app
 from takehome.web.config import WatchedRepo, WebConfig
 from takehome.web.grading_pool import GradingPool
+from takehome.web.review_session import ReviewConfig
 from takehome.web.tokens import new_link
 
 MIN_SECRET = 16
@@ -129,7 +130,10 @@ def serve(settings: Settings, host: str, port: int, out_dir: Path, slots: int) -
     with listener, Store.open(settings.store_url) as store, _sigterm_as_exception():
         pool = GradingPool(settings, store, out_dir, slots)
         try:
-            app = create_app(config, store, pool.enqueue)
+            review = ReviewConfig(public_url=settings.public_url,
+                                  per_submission=settings.reviewers_per_submission,
+                                  blind=settings.review_blind)  # fmt: skip
+            app = create_app(config, store, pool.enqueue, review)
             options = uvicorn.Config(app, host=host, port=port, server_header=False,
                                      log_level="info")  # fmt: skip
             logging.getLogger("uvicorn.access").addFilter(RedactTokens())  # after its config

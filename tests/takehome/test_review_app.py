@@ -1,0 +1,225 @@
+"""The review app over HTTP, as a reviewer's browser (without script) and a hostile client
+would use it: sign-in, sessions and CSRF, assignment, saves with a version, submission,
+independence, stale reviews after a regrade, the manager's decision and reopening, and the
+blind rules on every page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from challenges.load import Challenge
+from tests.takehome.review_site import IDENTITY, ReviewSite, csrf_of, serve_review_site, version_of
+
+
+@pytest.fixture
+def site(tmp_path: Path, kv_store: Challenge) -> Iterator[ReviewSite]:
+    yield from serve_review_site(tmp_path, kv_store)
+
+
+def human_rows(site: ReviewSite) -> list[tuple[str, bool]]:
+    """(row id, rated by level) of the bundled rubric's human rows."""
+    return [(c.id, bool(c.levels)) for c in site.challenge.rubric.criteria if c.kind == "human"]
+
+
+def form(site: ReviewSite, html: str, level: int, action: str = "save",
+         note: str = "clear names", version: int | None = None) -> dict[str, object]:  # fmt: skip
+    data: dict[str, object] = {"csrf": csrf_of(html), "action": action,
+                               "version": version if version is not None else version_of(html)}  # fmt: skip
+    for row, levels in human_rows(site):
+        data[f"kind:{row}"] = "levels" if levels else "items"
+        if levels:
+            data[f"level:{row}"] = str(level)
+        data[f"justification:{row}"] = f"{note} kvstore.py:3"
+    return data
+
+
+def review_page(client: httpx.Client, submission: int) -> str:
+    page = client.get(f"/review/{submission}")
+    assert page.status_code == 200, page.text
+    return page.text
+
+
+def test_a_login_link_works_once_and_pages_need_a_session(site: ReviewSite) -> None:
+    submission = site.grade("1" * 40)
+    anonymous = site.client()
+    assert anonymous.get(f"/review/{submission}").headers["location"] == "/login"
+    link = site.link("ann")
+    shown = anonymous.get(link)
+    assert shown.status_code == 200 and 'action="/login"' in shown.text
+    token = link.rsplit("/", 1)[-1]
+    assert anonymous.post("/login", data={"token": token}).status_code == 303
+    again = site.client().post("/login", data={"token": token})
+    assert again.status_code == 403 and "already used" in again.text
+    forged = site.client().post("/login", data={"token": "x" * 43})
+    assert forged.status_code == 403 and "not valid" in forged.text
+    assert "takehome_session" in anonymous.cookies
+    assert anonymous.get("/review").status_code == 200
+
+
+def test_posts_without_the_sessions_csrf_token_change_nothing(site: ReviewSite) -> None:
+    submission = site.grade("1" * 40)
+    ann = site.signed_in("ann")
+    site.signed_in("bob")
+    ann.get("/review")
+    html = review_page(ann, submission)
+    data = form(site, html, 3)
+    data["csrf"] = "forged"
+    refused = ann.post(f"/review/{submission}", data=data)
+    assert refused.status_code == 403 and "out of date" in refused.text
+    assert version_of(review_page(ann, submission)) == version_of(html) + 0
+    logout = ann.post("/logout", data={"csrf": "forged"})
+    assert logout.status_code == 403
+    assert ann.post("/logout", data={"csrf": csrf_of(html)}).status_code == 303
+    assert ann.get(f"/review/{submission}").headers["location"] == "/login"
+
+
+def test_submissions_go_to_k_reviewers_by_load_and_others_see_nothing(site: ReviewSite) -> None:
+    submissions = [site.grade(str(n) * 40, alias=f"cand{n}") for n in range(1, 7)]
+    clients = {name: site.signed_in(name) for name in ("ann", "bob", "cem")}
+    clients["ann"].get("/review")  # the queue assigns what is pending
+    loads = {name: sum(site.store.is_assigned(s, site.store.reviewer_named(name).id)
+                       for s in submissions) for name in clients}  # fmt: skip
+    assert sorted(loads.values()) == [4, 4, 4]  # 6 submissions x 2 reviewers over 3 people
+    for submission in submissions:
+        assert len(site.store.assignees(submission)) == 2
+        outsider = next(n for n in clients if n not in site.store.assignees(submission))
+        refused = clients[outsider].get(f"/review/{submission}")
+        assert refused.status_code == 404 and "not assigned to you" in refused.text
+        queue = clients[outsider].get("/review").text
+        assert f'/review/{submission}"' not in queue
+
+
+def test_a_save_over_an_older_version_overwrites_nothing(site: ReviewSite) -> None:
+    submission = site.grade("1" * 40)
+    ann = site.signed_in("ann")
+    ann.get("/review")
+    first_tab = second_tab = review_page(ann, submission)
+    saved = ann.post(f"/review/{submission}", data=form(site, first_tab, 3, note="tab one"))
+    assert saved.status_code == 303
+    stale = ann.post(f"/review/{submission}", data=form(site, second_tab, 1, note="tab two"),
+                     headers={"X-Requested-With": "fetch"})  # fmt: skip
+    assert stale.status_code == 409
+    assert (
+        "another tab" in stale.json()["error"]
+        and "nothing was overwritten" in stale.json()["error"]
+    )
+    now = review_page(ann, submission)
+    assert "tab one" in now and "tab two" not in now
+
+
+def test_a_review_needs_every_row_and_others_ratings_wait_for_ones_own(site: ReviewSite) -> None:
+    submission = site.grade("1" * 40)
+    ann, bob = site.signed_in("ann"), site.signed_in("bob")
+    ann.get("/review")
+    html = review_page(ann, submission)
+    partial = form(site, html, 3, action="submit")
+    first_row = human_rows(site)[0][0]
+    partial[f"justification:{first_row}"] = ""
+    refused = ann.post(f"/review/{submission}", data=partial)
+    assert (
+        refused.status_code == 400 and f"{first_row}: a justification is required" in refused.text
+    )
+    done = ann.post(f"/review/{submission}", data=form(site, review_page(ann, submission), 3,
+                                                       action="submit", note="ANN-SAYS"))  # fmt: skip
+    assert done.status_code == 303
+    bob_page = review_page(bob, submission)
+    assert "ANN-SAYS" not in bob_page and "once you have submitted yours" in bob_page
+    bob.post(f"/review/{submission}", data=form(site, bob_page, 2, action="submit", note="BOB"))
+    assert "ANN-SAYS" in review_page(bob, submission)
+    seconds = site.store.review_seconds(site.store.latest_card(submission)[0])
+    assert set(seconds) == {"ann", "bob"} and all(value >= 0 for value in seconds.values())
+
+
+def test_a_regrade_of_another_commit_makes_the_review_stale(site: ReviewSite) -> None:
+    submission = site.grade("1" * 40)
+    ann = site.signed_in("ann")
+    site.signed_in("bob")
+    ann.get("/review")
+    ann.post(f"/review/{submission}", data=form(site, review_page(ann, submission), 3,
+                                                action="submit"))  # fmt: skip
+    old_id = site.store.latest_card(submission)[0]
+    assert [r.reviewer for r in site.store.reviews_of(old_id)] == ["ann"]
+    assert site.grade("2" * 40) == submission  # the candidate pushed; graded again
+    new_id = site.store.latest_card(submission)[0]
+    assert site.store.reviews_of(new_id) == []  # not merged into the new grade
+    html = review_page(ann, submission)
+    assert "Your review rates commit 111111111111" in html and "222222222222" in html
+    refused = ann.post(f"/review/{submission}", data=form(site, html, 3, action="submit"))
+    assert refused.status_code == 409 and "confirm it for the new one" in refused.text
+    moved = ann.post(f"/review/{submission}", data={"csrf": csrf_of(html), "action": "confirm",
+                                                    "version": version_of(html)})  # fmt: skip
+    assert moved.status_code == 303
+    html = review_page(ann, submission)
+    assert "Your review rates commit" not in html
+    ann.post(f"/review/{submission}", data=form(site, html, 3, action="submit"))
+    assert [r.reviewer for r in site.store.reviews_of(new_id)] == ["ann"]
+
+
+def test_a_manager_decides_with_disagreements_shown_first_and_can_reopen(site: ReviewSite) -> None:
+    submission = site.grade("1" * 40)
+    ann, bob = site.signed_in("ann"), site.signed_in("bob")
+    boss = site.signed_in("boss", manager=True)
+    ann.get("/review")
+    ann.post(
+        f"/review/{submission}", data=form(site, review_page(ann, submission), 1, action="submit")
+    )
+    bob.post(
+        f"/review/{submission}", data=form(site, review_page(bob, submission), 4, action="submit")
+    )
+    assert ann.get(f"/manage/{submission}").status_code == 403
+    page = boss.get(f"/manage/{submission}").text
+    assert "differ by two levels or more" in page and "Record the decision" in page
+    decided = boss.post(
+        f"/manage/{submission}",
+        data={
+            "csrf": csrf_of(page),
+            "action": "decide",
+            "recommendation": "yes",
+            "reason": "solid",
+        },
+    )
+    assert decided.status_code == 303
+    page = boss.get(f"/manage/{submission}").text
+    assert "yes</strong> by boss" in page
+    late = ann.post(f"/review/{submission}", data=form(site, review_page(ann, submission), 2))
+    assert late.status_code == 409 and "already decided" in late.text
+    boss.post(f"/manage/{submission}", data={"csrf": csrf_of(page), "action": "reopen",
+                                             "reason": "new evidence"})  # fmt: skip
+    assert "Record the decision" in boss.get(f"/manage/{submission}").text
+    amended = ann.post(f"/review/{submission}", data=form(site, review_page(ann, submission), 2,
+                                                          action="submit"))  # fmt: skip
+    assert amended.status_code == 303
+    with site.store.engine.connect() as connection:
+        actions = [row[0] for row in connection.exec_driver_sql(
+            "SELECT action FROM audit_log ORDER BY id").all()]  # fmt: skip
+    assert "decide" in actions and "reopen" in actions
+
+
+def test_every_page_of_a_blind_review_hides_the_candidate(site: ReviewSite) -> None:
+    submission = site.grade("1" * 40)
+    ann = site.signed_in("ann")
+    boss = site.signed_in("boss", manager=True)
+    pages = [ann.get("/review").text, review_page(ann, submission)]
+    pages += [boss.get("/review").text, boss.get(f"/manage/{submission}").text,
+              boss.get("/manage").text]  # fmt: skip
+    review = pages[1]
+    assert "data-line=" in review and 'class="cv-file"' in review  # the code is there
+    assert "[candidate]_helpers.py" in review  # a file named after the candidate, renamed
+    for html in pages:
+        for planted in IDENTITY:
+            assert planted.lower() not in html.lower(), planted
+    assert "<script>alert(1)</script>" not in review  # the README's markup is inert
+
+
+def test_a_static_reports_link_finds_the_submission(site: ReviewSite) -> None:
+    submission = site.grade("1" * 40)
+    ann = site.signed_in("ann")
+    site.signed_in("bob")
+    ann.get("/review")
+    found = ann.get(f"/review/find/{site.challenge.config.id}/kindhuman42")
+    assert found.status_code == 303 and found.headers["location"] == f"/review/{submission}"
+    assert ann.get(f"/review/find/{site.challenge.config.id}/nobody").status_code == 404
