@@ -1,0 +1,5 @@
+"""Fixtures the web tests share."""
+
+from tests.takehome.chromium import browser
+
+__all__ = ["browser"]
