@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
-
-import pytest
 
 from graders.identity import identity_tokens
 from reports.blind import redact, redact_source
@@ -202,20 +199,15 @@ def test_a_redacted_snapshot_renders_without_the_candidate(hostile_scorecard: Sc
     assert view.files[1].annotations == 3  # the card's paths were redacted the same way
 
 
-@pytest.mark.parametrize("lines", [2_000])
-def test_two_thousand_lines_render_quickly(hostile_scorecard: Scorecard, lines: int) -> None:
+def test_two_thousand_lines_come_out_as_two_thousand_rows(hostile_scorecard: Scorecard) -> None:
+    """Every line is its own row (what a citation clicks on); the speed of this is measured by
+    benchmarks/code_view.py, not asserted here."""
     text = "".join(
-        f"def f{n}(x: int) -> str:\n    return f'{{x}}' + \"{n}\"  # note\n"
-        for n in range(lines // 2)
+        f"def f{n}(x: int) -> str:\n    return f'{{x}}' + \"{n}\"  # note\n" for n in range(1_000)
     )
-    snapshot = _snapshot(("app/kv.py", text))
-    card = _card(hostile_scorecard)
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        render_code_view(code_view(snapshot, card))
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.1, timings  # measured ~25 ms here; the bound leaves room for CI
+    html = render_code_view(code_view(_snapshot(("app/kv.py", text)), _card(hostile_scorecard)))
+    assert html.count('data-line="') == 2_000
+    assert 'id="L-0-2000"' in html
 
 
 def test_the_stylesheet_has_layout_and_token_classes() -> None:

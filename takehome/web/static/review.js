@@ -28,6 +28,7 @@
 
   function reviewPage(form) {
     var token = form.querySelector("[name=csrf]").value;
+    var target = form.getAttribute("action");  // form.action is the button named "action"
     var version = form.querySelector("[name=version]");
     var status = document.getElementById("save-status");
     var rows = Array.prototype.slice.call(form.querySelectorAll("fieldset.hrow"));
@@ -53,7 +54,7 @@
       timer = null;
       var sent = body(action);
       pending = sent;
-      return post(form.action, sent, token).then(function (response) {
+      return post(target, sent, token).then(function (response) {
         return response.json().catch(function () {
           return { error: "the server answered " + response.status };
         }).then(function (answer) {
@@ -117,7 +118,7 @@
     });
     window.addEventListener("pagehide", function () {
       if (timer || pending) {  // a change not yet saved: send it as the page goes
-        fetch(form.action, { method: "POST", keepalive: true, credentials: "same-origin",
+        fetch(target, { method: "POST", keepalive: true, credentials: "same-origin",
                              headers: { "X-CSRF-Token": token, "X-Requested-With": "fetch" },
                              body: body("save") });
       }
@@ -177,7 +178,7 @@
     });
     setInterval(function () {
       if (Date.now() - lastActivity < 60000) {
-        post(form.action + "/heartbeat", new URLSearchParams({ csrf: token }), token).catch(function () {});
+        post(target + "/heartbeat", new URLSearchParams({ csrf: token }), token).catch(function () {});
       }
     }, 30000);
   }
