@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from typing import Any, Literal
 
@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from graders.complexity import ComplexityMeasurement, FileMaintainability, FunctionComplexity
 from graders.history.commits import CommitInfo, HistoryMeasurement
+from graders.identity import identity_tokens
 from graders.lint import LintFinding
 from reports.scorecard import (
     AutoRow,
@@ -205,3 +206,16 @@ def redact_source(snapshot: SourceSnapshot, tokens: Sequence[str]) -> SourceSnap
         identity=[],
         blind=True,
     )
+
+
+def identity_told(info: SubmissionInfo, history: HistoryMeasurement | None,
+                  found: Iterable[str] = ()) -> list[str]:  # fmt: skip
+    """The strings to remove, longest first: what any scorecard tells (the source, the ref,
+    the submission id, the measured history's authors and subjects) and what was ``found``
+    (the grader's look at the tree, a snapshot's identity list)."""
+    commits = history.commits if history is not None else []
+    told = identity_tokens(
+        info.source, [(c.author_name, c.author_email) for c in commits], None, (info.id,),
+        ref=info.ref, subjects=[c.subject for c in commits],
+    )  # fmt: skip
+    return sorted({*found, *told}, key=lambda t: (-len(t), t))

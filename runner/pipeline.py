@@ -59,6 +59,8 @@ class PipelineConfig:
     has_finished_work: HasFinishedWork | None = None
     """Whether a scorecard already on disk was reviewed or decided in the store: a new grade
     then goes beside it (``runner.placement``)."""
+    review_url: str | None = None
+    """The review app's base URL, which the HTML report links its human rows to."""
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,7 @@ def grade(
         shutil.rmtree(work, ignore_errors=True)
     info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit=gathered.commit)
     return record(challenge, info, image, tests, gathered, _engine_version(client), out_dir,
-                  config.has_finished_work)  # fmt: skip
+                  config.has_finished_work, config.review_url)  # fmt: skip
 
 
 def record_infra_error(

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from challenges.load import Challenge
 from graders.hidden_suite import SuiteMeasurement
-from graders.identity import identity_tokens
-from reports.blind import blind_id, redact, redact_source
+from reports.blind import blind_id, identity_told, redact, redact_source
 from reports.render.pages import write_reports, write_text_atomically
 from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
@@ -66,10 +65,11 @@ def _provenance(challenge: Challenge, image: RunImage, tests: SuiteMeasurement,
 def record(
     challenge: Challenge, info: SubmissionInfo, image: RunImage, tests: SuiteMeasurement,
     gathered: Gathered, engine: str, out_dir: Path,
-    has_finished_work: HasFinishedWork | None = None,
+    has_finished_work: HasFinishedWork | None = None, review_url: str | None = None,
 ) -> Graded:  # fmt: skip
     """Score, stamp provenance, blind if asked, and write the reports whole: in the
-    submission's folder, or beside it when the scorecard there holds finished work."""
+    submission's folder, or beside it when the scorecard there holds finished work; the HTML
+    report links to the review app at ``review_url`` when there is one."""
     provenance = _provenance(challenge, image, tests, gathered, engine)
     card = build_scorecard(challenge, info, tests, provenance, gathered.flags,
                            gathered.measurements)  # fmt: skip
@@ -78,7 +78,7 @@ def record(
         card = _blind(card, info, gathered, out_dir)
         source = None if source is None else redact_source(source, _tokens(info, gathered))
     card, directory = place(card, out_dir, has_finished_work)
-    reports = write_reports(card, directory)
+    reports = write_reports(card, directory, review_url if card.outcome.scored else None)
     _write_source(source, directory)
     return Graded(scorecard=card, reports=reports, source=source)
 
@@ -94,15 +94,8 @@ def _write_source(source: SourceSnapshot | None, directory: Path) -> None:
 
 
 def _tokens(info: SubmissionInfo, gathered: Gathered) -> list[str]:
-    """What the pipeline gathered, plus what any scorecard tells whatever stage failed: the
-    source, the ref, the submission id (an alias or a folder name), the measured history."""
-    history = gathered.measurements.history
-    commits = history.commits if history is not None else []
-    told = identity_tokens(
-        info.source, [(c.author_name, c.author_email) for c in commits], None, (info.id,),
-        ref=info.ref, subjects=[c.subject for c in commits],
-    )  # fmt: skip
-    return sorted({*(gathered.identity or []), *told}, key=lambda t: (-len(t), t))
+    """What the pipeline gathered, plus what any scorecard tells whatever stage failed."""
+    return identity_told(info, gathered.measurements.history, gathered.identity or [])
 
 
 def _blind(card: Scorecard, info: SubmissionInfo, gathered: Gathered, out_dir: Path) -> Scorecard:

@@ -39,6 +39,7 @@ def pipeline_config(
         work_root=settings.work_dir,
         blind=settings.blind if blind is None else blind,
         has_finished_work=finished_work_in_store(settings),
+        review_url=settings.review_url,
     )
 
 

@@ -14,8 +14,7 @@ from threading import Lock
 
 from markupsafe import Markup
 
-from graders.identity import identity_tokens
-from reports.blind import redact, redact_source
+from reports.blind import identity_told, redact, redact_source
 from reports.render.code_view import code_view, render_code_view
 from reports.scorecard import Scorecard
 from reports.source import SourceSnapshot
@@ -27,14 +26,8 @@ def label(submission_id: int) -> str:
 
 
 def card_tokens(card: Scorecard, source: SourceSnapshot | None) -> list[str]:
-    history = card.measurements.history
-    commits = history.commits if history is not None else []
-    told = identity_tokens(
-        card.submission.source, [(c.author_name, c.author_email) for c in commits], None,
-        (card.submission.id,), ref=card.submission.ref, subjects=[c.subject for c in commits],
-    )  # fmt: skip
     found = source.identity if source is not None else []
-    return sorted({*told, *found}, key=lambda t: (-len(t), t))
+    return identity_told(card.submission, card.measurements.history, found)
 
 
 def shown_card(card: Scorecard, submission_id: int, source: SourceSnapshot | None,

@@ -96,7 +96,7 @@ def grade_queued(
     with Store.open(settings.store_url, timedelta(seconds=settings.lease)) as store:
         sent = send(app, store, jobs, key_of)
         for job, card in sent.kept:
-            write_reports(card, out_dir / card.submission.id)
+            write_reports(card, out_dir / card.submission.id, config.review_url)
             cards[job.alias] = card
         with progress_bar(Console(stderr=True), len(sent.waiting)) as advance:
 
@@ -105,7 +105,8 @@ def grade_queued(
                 if not isinstance(card, Scorecard):
                     card = infra_error_card(job, challenge, image, card, config.blind)
                 cards[job.alias] = card
-                advance(Graded(card, write_reports(card, out_dir / card.submission.id)))
+                reports = write_reports(card, out_dir / card.submission.id, config.review_url)
+                advance(Graded(card, reports))
 
             wait(app, store, sent.waiting, key_of, landed, resend_after=settings.lease)
     return [cards[job.alias] for job in jobs], len(sent.kept)

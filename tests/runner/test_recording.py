@@ -1,0 +1,44 @@
+"""Recording a grade: the HTML report links its human rows to the review app when one is
+configured, and only for a grade that has something to review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from challenges.load import Challenge
+from graders.base import Outcome
+from graders.hidden_suite import unrun_measurement
+from reports.scorecard import SubmissionInfo
+from runner.recording import Gathered, record
+from runner.sandbox.run_images import RunImage
+from takehome import wiring
+from takehome.settings import Settings
+from tests.reports.conftest import measurement
+
+IMAGE = RunImage(tag="takehome-run/kv:1", id="sha256:" + "ab" * 32, base="base")
+INFO = SubmissionInfo(id="cand-1", source="/srv/cand-1", ref=None, commit="a" * 40)
+REVIEW = "https://review.example.test"
+
+
+def test_a_scored_grade_links_to_the_review_app(tmp_path: Path, kv_store: Challenge) -> None:
+    graded = record(kv_store, INFO, IMAGE, measurement(kv_store, {}, Outcome.PASSED, "ok"),
+                    Gathered(commit="a" * 40), "29.0", tmp_path, review_url=REVIEW)  # fmt: skip
+    html = graded.reports["report.html"].read_text()
+    assert f"{REVIEW}/review/find/kv-store/cand-1" in html
+
+
+def test_an_unscored_grade_or_no_review_app_has_no_link(
+    tmp_path: Path, kv_store: Challenge
+) -> None:
+    infra = unrun_measurement(kv_store, Outcome.INFRA_ERROR, "engine down")
+    unscored = record(kv_store, INFO, IMAGE, infra, Gathered(), "29.0", tmp_path / "a",
+                      review_url=REVIEW)  # fmt: skip
+    assert "/review/find/" not in unscored.reports["report.html"].read_text()
+    plain = record(kv_store, INFO, IMAGE, measurement(kv_store, {}, Outcome.PASSED, "ok"),
+                   Gathered(commit="a" * 40), "29.0", tmp_path / "b")  # fmt: skip
+    assert "/review/find/" not in plain.reports["report.html"].read_text()
+
+
+def test_the_setting_reaches_the_pipeline(kv_store: Challenge) -> None:
+    settings = Settings(review_url=REVIEW)
+    assert wiring.pipeline_config(settings, kv_store).review_url == REVIEW
