@@ -18,6 +18,7 @@ from reports.scorecard import load_scorecard
 from takehome.cli import cli
 from takehome.errors import run_guarded
 from takehome.schemas import SCHEMAS, schema_json
+from takehome.settings import Settings
 
 ROOT = Path(__file__).parents[2]
 KV = ROOT / "challenges" / "catalog" / "kv-store"
@@ -69,9 +70,17 @@ def _command(path: tuple[str, ...]) -> click.Command:
 def test_the_cli_has_the_commands_the_readme_documents():
     names = {" ".join(path) for path in _commands(cli)}
     readme = (ROOT / "README.md").read_text()
-    for documented in ("grade", "batch", "review", "scorecard finalize", "serve", "invite"):
+    documented_commands = ("grade", "batch", "review", "scorecard finalize", "serve", "invite",
+                           "reviewer add")  # fmt: skip
+    for documented in documented_commands:
         assert documented in names
         assert f"takehome {documented}" in readme
+
+
+def test_the_readme_documents_every_setting():
+    readme = (ROOT / "README.md").read_text()
+    for name in Settings.model_fields:
+        assert f"`TAKEHOME_{name.upper()}`" in readme, name
 
 
 @pytest.mark.parametrize("path", _commands(cli), ids=lambda path: " ".join(path) or "takehome")
