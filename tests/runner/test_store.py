@@ -596,3 +596,50 @@ def test_the_cohort_listing_comes_from_columns_and_matches_the_scorecards(
     assert (ben.alias, ben.tests_passed, ben.recommendation) == ("ben", 44, "no")
     assert (ben.score, ben.max_score, ben.auto_max_score) == (40.0, 100, 85)
     assert store.cohort_rows("other") == []
+
+
+def test_reviews_follow_the_commit_and_suite_not_the_scorecard(
+    store: Store, make_card: CardFactory
+) -> None:
+    """A regrade that reproduced the grade (same commit and suite) keeps its reviews; one of
+    another commit does not get them: they rated other code."""
+    card = make_card()
+    first = store.record_scorecard(card)
+    store.add_review(first, _review(card, "rita", 3))
+    again = card.model_copy(update={"provenance": card.provenance.model_copy(
+        update={"graded_at": DECIDED})})  # fmt: skip
+    reproduced = store.record_scorecard(again)
+    assert reproduced != first
+    assert [r.reviewer for r in store.reviews_of(reproduced)] == ["rita"]
+    pushed = make_card(commit="9" * 40)
+    later = store.record_scorecard(pushed)
+    assert store.reviews_of(later) == []
+    store.add_review(later, _review(pushed, "rita", 2))
+    assert [r.ratings[0].level for r in store.reviews_of(later)] == [2]
+    assert [r.ratings[0].level for r in store.reviews_of(first)] == [3]
+
+
+def test_reopen_undoes_the_decision_and_keeps_it_in_the_audit_log(
+    store: Store, make_card: CardFactory
+) -> None:
+    from reports.reopening import reopened
+
+    card = make_card()
+    _, scorecard_id = _graded(store, card)
+    with pytest.raises(StoreError, match="not decided: nothing to reopen"):
+        store.reopen(scorecard_id, card, "hm", "why")
+    decision = Decision(recommendation=Recommendation.YES, reason="solid", decided_by="hm",
+                        decided_at=DECIDED, disagreements=[])  # fmt: skip
+    final = card.model_copy(update={"status": Status.COMPLETE, "score": 80.5,
+                                    "decision": decision})  # fmt: skip
+    store.record_decision(scorecard_id, final)
+    store.reopen(scorecard_id, reopened(final), "hm", "new evidence")
+    assert store.count("decisions") == 0
+    back = store.scorecard(scorecard_id)
+    assert back is not None
+    assert (back.status, back.score, back.decision) == (Status.PARTIAL, None, None)
+    with store.engine.connect() as connection:
+        logged = connection.execute(select(AuditRow.action, AuditRow.detail)).all()
+    assert [(a, d["recommendation"], d["why"]) for a, d in logged] == [
+        ("reopen", "yes", "new evidence")
+    ]
