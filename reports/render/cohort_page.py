@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reports.flag_levels import alarms
 from reports.render.pages import points, render_page, write_text_atomically
 from reports.scorecard import Scorecard
 
@@ -26,6 +27,8 @@ class CohortRow:
     score: float | None
     max_score: float
     recommendation: str | None
+    flags: int = 0
+    """Alarms a reviewer must look at (``reports.flag_levels``), routine notes left out."""
 
     def cells(self) -> tuple[str, str, str, str, str, str]:
         """The row's display texts, formatted here once rather than by template filters
@@ -47,6 +50,7 @@ def row_of(card: Scorecard) -> CohortRow:
         auto_score=card.auto_score, auto_max_score=card.auto_max_score, score=card.score,
         max_score=card.max_score,
         recommendation=card.decision.recommendation.value if card.decision else None,
+        flags=len(alarms(card.flags)),
     )  # fmt: skip
 
 

@@ -256,7 +256,7 @@ class Store(PortalRecords, ReviewRecords, AccountRecords, ProgressRecords, Draft
             select(SubmissionRow.alias, ScorecardRow.outcome, ScorecardRow.status,
                    ScorecardRow.tests_passed, ScorecardRow.tests_total, ScorecardRow.auto_score,
                    ScorecardRow.auto_max_score, ScorecardRow.score, ScorecardRow.max_score,
-                   DecisionRow.recommendation)
+                   DecisionRow.recommendation, ScorecardRow.flags)
             .join(newest, newest.c.id == ScorecardRow.id)
             .join(RunRow, ScorecardRow.run_id == RunRow.id)
             .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
@@ -266,20 +266,13 @@ class Store(PortalRecords, ReviewRecords, AccountRecords, ProgressRecords, Draft
         with self._transaction(write=False) as session:
             rows = session.execute(listing).all()
         return [
-            CohortRow(
-                alias=r.alias,
-                outcome=r.outcome,
-                status=r.status,
-                tests_passed=r.tests_passed or 0,
-                tests_total=r.tests_total or 0,
-                auto_score=r.auto_score,
-                auto_max_score=r.auto_max_score or 0.0,
-                score=r.score,
-                max_score=r.max_score or 0.0,
-                recommendation=r.recommendation,
-            )
+            CohortRow(alias=r.alias, outcome=r.outcome, status=r.status,
+                      tests_passed=r.tests_passed or 0, tests_total=r.tests_total or 0,
+                      auto_score=r.auto_score, auto_max_score=r.auto_max_score or 0.0,
+                      score=r.score, max_score=r.max_score or 0.0,
+                      recommendation=r.recommendation, flags=r.flags or 0)
             for r in rows
-        ]
+        ]  # fmt: skip
 
     def latest_scorecard(self, challenge_id: str, alias: str, after: int = 0) -> Scorecard | None:
         """The newest scorecard of one alias for one challenge (with an id above ``after``:
