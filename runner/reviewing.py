@@ -17,14 +17,14 @@ from reports.scorecard import Recommendation, Review, Scorecard, load_scorecard
 from runner.store.runs import Store, StoreError
 
 
-def submit_review(store: Store, scorecard_path: Path, review: Review) -> int:
+def submit_review(store: Store, scorecard_path: Path, review: Review, amend: bool = False) -> int:
     """Store one reviewer's ratings of the scorecard; a second review by the same reviewer is
-    refused. The scorecard's id in the store."""
+    refused unless it ``amend``s the first. The scorecard's id in the store."""
     card = load_scorecard(scorecard_path)
     check_open(card, str(scorecard_path))
     scorecard_id = store.record_scorecard(card)
     try:
-        store.add_review(scorecard_id, review)
+        store.add_review(scorecard_id, review, amend)
     except StoreError as error:
         raise ReviewError(f"{scorecard_path}: {error}") from None
     return scorecard_id

@@ -28,20 +28,29 @@ class ReviewRecords(StoreBase):
             raise StoreError(f"scorecard {scorecard_id} is already decided")
         return row
 
-    def add_review(self, scorecard_id: int, review: Review) -> int:
-        """Store one reviewer's ratings; each reviewer rates a scorecard once. The review's id."""
+    def add_review(self, scorecard_id: int, review: Review, amend: bool = False) -> int:
+        """Store one reviewer's ratings; each reviewer rates a scorecard once, and may
+        ``amend`` (replace) those ratings until the scorecard is decided. The review's id."""
         try:
             with self._transaction() as session:
                 self._open_scorecard(session, scorecard_id)
-                row = ReviewRow(scorecard_id=scorecard_id, reviewer=review.reviewer,
-                                data=review.model_dump_json(),
-                                submitted_at=review.submitted_at)  # fmt: skip
-                session.add(row)
+                mine = (ReviewRow.scorecard_id == scorecard_id) & (
+                    ReviewRow.reviewer == review.reviewer
+                )
+                row = session.scalar(select(ReviewRow).where(mine)) if amend else None
+                if amend and row is None:
+                    raise StoreError(f"{review.reviewer} has not rated scorecard {scorecard_id} "
+                                     "yet: nothing to amend")  # fmt: skip
+                if row is None:
+                    row = ReviewRow(scorecard_id=scorecard_id, reviewer=review.reviewer)
+                    session.add(row)
+                row.data, row.submitted_at = review.model_dump_json(), review.submitted_at
                 session.flush()
                 return row.id
         except IntegrityError:
             raise StoreError(
-                f"{review.reviewer} has already rated scorecard {scorecard_id}"
+                f"{review.reviewer} has already rated scorecard {scorecard_id} (--amend "
+                "replaces those ratings)"
             ) from None
 
     def find_scorecard(self, card: Scorecard) -> int | None:

@@ -20,6 +20,10 @@ from takehome.settings import load_settings
 reviewer_option = click.option(
     "--reviewer", required=True, help="Your name, as stored with your ratings."
 )
+amend_option = click.option(
+    "--amend", is_flag=True,
+    help="Replace the ratings you stored for this scorecard (until it is finalized).",
+)  # fmt: skip
 
 
 def _store() -> Store:
@@ -30,7 +34,8 @@ def _store() -> Store:
 @click.command("review")
 @scorecard_argument
 @reviewer_option
-def review_command(scorecard_path: Path, reviewer: str) -> None:
+@amend_option
+def review_command(scorecard_path: Path, reviewer: str, amend: bool) -> None:
     """Rate the human rows of SCORECARD in the terminal: question, anchors, evidence, then a
     level (or checklist items) and a justification for each row. Each answer is checked as
     it is typed and kept at once in a draft beside the scorecard; a rerun takes it up."""
@@ -38,13 +43,15 @@ def review_command(scorecard_path: Path, reviewer: str) -> None:
     check_reviewer(reviewer)  # everything that can refuse the review, before it is typed
     check_open(card, str(scorecard_path))
     with _store() as store:
-        if any(done.reviewer == reviewer for done in reviews_of(store, scorecard_path)):
-            raise ReviewError(f"{scorecard_path}: {reviewer} has already rated this scorecard")
+        rated = any(done.reviewer == reviewer for done in reviews_of(store, scorecard_path))
+        if rated and not amend:
+            raise ReviewError(f"{scorecard_path}: {reviewer} has already rated this scorecard "
+                              "(--amend replaces those ratings)")  # fmt: skip
         draft = ReviewDraft(card, reviewer, scorecard_path, drafts_directory())
         with kept(draft):  # anything that stops the review says where the answers are
             ratings = prompt_ratings(card, draft)
             review = build_review(card, reviewer, ratings, "your ratings")
-            scorecard_id = submit_review(store, scorecard_path, review)
+            scorecard_id = submit_review(store, scorecard_path, review, amend)
         draft.discard()  # stored: the draft has served
     click.echo(f"ratings of {reviewer} stored (scorecard {scorecard_id} in {store.name})")
 
@@ -57,6 +64,7 @@ def scorecard_group() -> None:
 @scorecard_group.command("complete")
 @scorecard_argument
 @reviewer_option
+@amend_option
 @click.option(
     "--ratings",
     "ratings_path",
@@ -64,7 +72,7 @@ def scorecard_group() -> None:
     type=click.Path(path_type=Path),
     help="YAML or JSON: {ratings: {ROW: {level: N, justification: TEXT}}}.",
 )
-def complete_command(scorecard_path: Path, reviewer: str, ratings_path: Path) -> None:
+def complete_command(scorecard_path: Path, reviewer: str, amend: bool, ratings_path: Path) -> None:
     """Store one reviewer's ratings of SCORECARD from a file."""
     card = load_scorecard(scorecard_path)
     ratings = load_ratings(ratings_path)
@@ -74,7 +82,7 @@ def complete_command(scorecard_path: Path, reviewer: str, ratings_path: Path) ->
         )
     review = build_review(card, reviewer, ratings.ratings, str(ratings_path))
     with _store() as store:
-        scorecard_id = submit_review(store, scorecard_path, review)
+        scorecard_id = submit_review(store, scorecard_path, review, amend)
     click.echo(f"ratings of {reviewer} stored (scorecard {scorecard_id} in {store.name})")
 
 

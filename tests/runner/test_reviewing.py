@@ -30,13 +30,14 @@ def store(tmp_path: Path):
         yield opened
 
 
-def _submit(store: Store, path: Path, reviewer: str, levels: list[int]) -> None:
+def _submit(store: Store, path: Path, reviewer: str, levels: list[int],
+            amend: bool = False) -> None:  # fmt: skip
     ratings = {
         row: RatingInput(level=level, justification=f"{reviewer} on {row}")
         for row, level in zip(ROWS, levels, strict=True)
     }
     review = build_review(load_scorecard(path), reviewer, ratings, "test")
-    submit_review(store, path, review)
+    submit_review(store, path, review, amend)
 
 
 def test_two_reviews_then_finalize_complete_the_scorecard(store, scorecard_path):
@@ -84,6 +85,18 @@ def test_a_reviewer_cannot_rate_twice(store, scorecard_path):
     _submit(store, scorecard_path, "ana", [3, 3, 3, 3])
     with pytest.raises(ReviewError, match="ana has already rated scorecard"):
         _submit(store, scorecard_path, "ana", [1, 1, 1, 1])
+
+
+def test_a_reviewer_amends_until_finalize(store, scorecard_path):
+    with pytest.raises(ReviewError, match=r"ana has not rated scorecard .* nothing to amend"):
+        _submit(store, scorecard_path, "ana", [3, 3, 3, 3], amend=True)
+    _submit(store, scorecard_path, "ana", [3, 3, 3, 3])
+    _submit(store, scorecard_path, "ana", [1, 2, 1, 2], amend=True)
+    (review,) = reviews_of(store, scorecard_path)
+    assert [rating.level for rating in review.ratings] == [1, 2, 1, 2]
+    finalize(store, scorecard_path, Recommendation.NO, "r", "hm")
+    with pytest.raises(ReviewError, match="already complete"):
+        _submit(store, scorecard_path, "ana", [4, 4, 4, 4], amend=True)
 
 
 def test_finalize_needs_reviews_and_happens_once(store, scorecard_path):
