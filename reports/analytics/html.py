@@ -3,6 +3,7 @@ inline SVG drawn by the template from ``figures``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,18 @@ _HTML = jinja2.Environment(
 )
 
 
-def render_calibration_html(report: dict[str, Any], title: str = "Reviewer calibration") -> str:
-    """The page of ``reports.analytics.report.calibration_report``'s document."""
+def render_calibration_html(
+    report: dict[str, Any], title: str = "Reviewer calibration",
+    link: Callable[[str], str | None] | None = None, back: str | None = None,
+) -> str:  # fmt: skip
+    """The page of ``reports.analytics.report.calibration_report``'s document; ``link`` gives
+    a borderline submission's page (the review app's), if it has one; ``back`` is where the
+    page's first link leads (the app's cohort page)."""
     return _HTML.get_template("calibration.html.j2").render(
         title=title,
         report=report,
+        link=link or (lambda _submission: None),
+        back=back,
         forest=forest(report["leniency"]),
         heatmap=heatmap(report["pairs"]),
         drift=drift_lines(report["drift"]),

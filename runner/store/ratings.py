@@ -8,6 +8,7 @@ A read-only view opened on the same database as ``runner.store.runs.Store`` (the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -29,15 +30,17 @@ from runner.store.models import (
 
 class RatingRecords(StoreBase):
     def completed_ratings(
-        self, challenge: str | None = None, since: datetime | None = None
-    ) -> tuple[list[RatingRecord], list[Scorecard]]:
+        self, challenge: str | None = None, since: datetime | None = None,
+        name: Callable[[int], str] | None = None,
+    ) -> tuple[list[RatingRecord], list[Scorecard]]:  # fmt: skip
         """Every level of every stored review (of ``challenge``, submitted at or after
         ``since``) in the order submitted, and the scorecards reviewed. A submission is named
-        by its scorecard's submission id; where it was regraded and reviewed again, the
-        latest reviewed scorecard stands for it."""
+        by its scorecard's submission id, or ``name`` of the store's submission number (the
+        review app's blind names); where it was regraded and reviewed again, the latest
+        reviewed scorecard stands for it."""
         query = (
             select(ReviewRow.id, ReviewRow.data, ReviewRow.submitted_at, ScorecardRow.id,
-                   ScorecardRow.data)
+                   ScorecardRow.data, RunRow.submission_id)
             .join(ScorecardRow, ReviewRow.scorecard_id == ScorecardRow.id)
             .join(RunRow, ScorecardRow.run_id == RunRow.id)
             .join(SubmissionRow, RunRow.submission_id == SubmissionRow.id)
@@ -50,17 +53,19 @@ class RatingRecords(StoreBase):
         with self._transaction(write=False) as session:
             rows = session.execute(query).all()
         cards: dict[int, Scorecard] = {}
+        names: dict[int, str] = {}
         reviews: list[tuple[int, Review]] = []
-        for review_id, review_data, _, card_id, card_data in rows:
+        for review_id, review_data, _, card_id, card_data, submission in rows:
             if card_id not in cards:
                 cards[card_id] = self._card(card_id, card_data)
+                names[card_id] = cards[card_id].submission.id if name is None else name(submission)
             reviews.append((card_id, self._stored(Review, f"review {review_id}", review_data)))
-        latest = {card.submission.id: card_id for card_id, card in sorted(cards.items())}
+        latest = {names[card_id]: card_id for card_id in sorted(cards)}
         ratings = [
-            RatingRecord(cards[card_id].submission.id, review.reviewer, rating.row,
-                         rating.level, review.submitted_at)
+            RatingRecord(names[card_id], review.reviewer, rating.row, rating.level,
+                         review.submitted_at)
             for card_id, review in reviews
-            if latest[cards[card_id].submission.id] == card_id
+            if latest[names[card_id]] == card_id
             for rating in review.ratings
             if rating.level is not None
         ]  # fmt: skip

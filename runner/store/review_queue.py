@@ -31,6 +31,7 @@ from runner.store.models import (
     SubmissionRow,
 )
 
+MAX_IN = 500
 SCORED = tuple(outcome.value for outcome in Outcome if outcome.scored)
 """Outcomes whose scorecard has a grade to complete: only those go to reviewers."""
 
@@ -76,37 +77,51 @@ def _state(draft_submitted: datetime | None, has_draft: bool, same_grade: bool,
 class QueueRecords(StoreBase):
     def assign_pending(self, per_submission: int) -> int:
         """Give every graded submission with fewer than ``per_submission`` reviewers more,
-        from the least loaded; how many assignments were made."""
+        from the least loaded; how many assignments were made. With nothing pending (the
+        usual case: every queue view asks) it is one query that returns no row."""
+        counts = (
+            select(AssignmentRow.submission_id, func.count().label("n"))
+            .group_by(AssignmentRow.submission_id).subquery()
+        )  # fmt: skip
+        graded = (
+            select(RunRow.submission_id).distinct()
+            .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
+            .where(ScorecardRow.outcome.in_(SCORED)).subquery()
+        )  # fmt: skip
         with self._transaction(write=False) as session:
             reviewers = session.scalars(
                 select(ReviewerRow.id).where(ReviewerRow.role == Role.REVIEWER.value)
             ).all()
-            if not reviewers:
+            wanted = min(per_submission, len(reviewers))
+            if wanted == 0:
                 return 0
-            graded = session.scalars(
-                select(RunRow.submission_id).distinct()
-                .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
-                .where(ScorecardRow.outcome.in_(SCORED))
+            pending = session.scalars(
+                select(graded.c.submission_id)
+                .outerjoin(counts, counts.c.submission_id == graded.c.submission_id)
+                .where(func.coalesce(counts.c.n, 0) < wanted)
+                .order_by(graded.c.submission_id)
             ).all()  # fmt: skip
-            pairs = session.execute(
-                select(AssignmentRow.submission_id, AssignmentRow.reviewer_id)
-            ).all()
-        assigned: dict[int, set[int]] = {}
-        load = dict.fromkeys(reviewers, 0)
-        for submission, reviewer in pairs:
-            assigned.setdefault(submission, set()).add(reviewer)
-            load[reviewer] = load.get(reviewer, 0) + 1
-        wanted = min(per_submission, len(reviewers))
+            if not pending:
+                return 0
+            load = dict.fromkeys(reviewers, 0)
+            for reviewer, count in session.execute(
+                select(AssignmentRow.reviewer_id, func.count()).group_by(AssignmentRow.reviewer_id)
+            ).all():  # fmt: skip
+                load[reviewer] = count
+            pairs = select(AssignmentRow.submission_id, AssignmentRow.reviewer_id)
+            if len(pending) <= MAX_IN:  # a long IN list costs more than reading them all
+                pairs = pairs.where(AssignmentRow.submission_id.in_(pending))
+            assigned: dict[int, set[int]] = {}
+            for submission, reviewer in session.execute(pairs).all():
+                assigned.setdefault(submission, set()).add(reviewer)
         new: list[tuple[int, int]] = []
-        for submission in sorted(graded):
+        for submission in pending:
             have = assigned.get(submission, set())
             free = sorted((r for r in reviewers if r not in have),
                           key=lambda r: (load[r], _tie(submission, r)))  # fmt: skip
             for reviewer in free[: max(0, wanted - len(have))]:
                 new.append((submission, reviewer))
                 load[reviewer] += 1
-        if not new:
-            return 0
         now = utc_now()
         try:
             with self._transaction() as session:

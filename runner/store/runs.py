@@ -38,6 +38,7 @@ from runner.store.models import (
     SubmissionRow,
 )
 from runner.store.portal import Invitation, PortalRecords
+from runner.store.ratings import RatingRecords
 from runner.store.review_queue import ProgressRecords
 from runner.store.reviews import ReviewRecords
 from runner.store.sources import SourceRecords
@@ -77,7 +78,7 @@ def _newest_per_alias(challenge_id: str) -> Subquery:
 
 
 class Store(PortalRecords, ReviewRecords, AccountRecords, ProgressRecords, DraftRecords,
-            SourceRecords):  # fmt: skip
+            SourceRecords, RatingRecords):  # fmt: skip
     """The store: runs and scorecards here; invitations, deliveries, reviews, decisions and
     the audit log from its parts."""
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from reports.analytics.funnel import funnel
+from reports.analytics.html import render_calibration_html
+from reports.analytics.report import calibration_report
 from reports.flag_levels import alarms
 from reports.scorecard import Recommendation
 from runner.review_desk import deciding
@@ -24,6 +27,21 @@ from takehome.web.review_session import ReviewConfig, form_of
 def _manager(who: SignedIn) -> None:
     if not who.reviewer.is_manager:
         raise DeskError("this page is for managers", status=403)
+
+
+def _manage_link(name: str) -> str | None:
+    number = name.removeprefix("submission-")
+    return f"/manage/{number}" if number.isdigit() else None
+
+
+def calibration_page(store: Store, challenge: str | None) -> str | None:
+    """The calibration report of the store's reviews, submissions under the app's blind
+    names with links to their decision pages; None when there is nothing to report on."""
+    ratings, cards = store.completed_ratings(challenge, name=label)
+    if not ratings:
+        return None
+    report = calibration_report(ratings, cards, funnel(store.funnel_records(challenge)))
+    return render_calibration_html(report, link=_manage_link, back="/manage")
 
 
 def manage_router(config: ReviewConfig, store: Store) -> APIRouter:
@@ -45,6 +63,18 @@ def manage_router(config: ReviewConfig, store: Store) -> APIRouter:
         async def handle(who: SignedIn) -> Response:
             _manager(who)
             return JSONResponse({"stamp": await run_in_threadpool(store.changes_stamp)})
+
+        return await guarded(request, store, handle)
+
+    @router.get("/manage/calibration")
+    async def calibration(request: Request, challenge: str | None = None) -> Response:
+        async def handle(who: SignedIn) -> Response:
+            _manager(who)
+            html = await run_in_threadpool(calibration_page, store, challenge)
+            if html is None:
+                which = f" of {challenge[:80]}" if challenge else ""
+                raise DeskError(f"no completed reviews yet{which}", status=404)
+            return HTMLResponse(html)
 
         return await guarded(request, store, handle)
 

@@ -129,7 +129,8 @@ def review_router(config: ReviewConfig, store: Store) -> APIRouter:
             found = await run_in_threadpool(store.submission_of_card, challenge, card_id)
             if found is None:
                 raise DeskError("no submission of that name is in the store", status=404)
-            return RedirectResponse(f"/review/{found}", status_code=303)
+            where = "manage" if who.reviewer.is_manager else "review"
+            return RedirectResponse(f"/{where}/{found}", status_code=303)
 
         return await guarded(request, store, handle)
 

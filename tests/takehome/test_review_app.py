@@ -235,3 +235,19 @@ def test_a_static_reports_link_finds_the_submission(site: ReviewSite) -> None:
     assert found.status_code == 303
     assert found.headers["location"] == f"/review/{submission}"
     assert ann.get(f"/review/find/{site.challenge.config.id}/nobody").status_code == 404
+
+
+def test_the_calibration_page_is_for_managers_and_needs_reviews(site: ReviewSite) -> None:
+    submission = site.grade("1" * 40)
+    ann = site.signed_in("ann")
+    boss = site.signed_in("boss", manager=True)
+    assert ann.get("/manage/calibration").status_code == 403
+    empty = boss.get("/manage/calibration")
+    assert empty.status_code == 404
+    assert "no completed reviews yet" in empty.text
+    ann.get("/review")
+    ann.post(f"/review/{submission}", data=form(site, review_page(ann, submission), 3,
+                                                action="submit"))  # fmt: skip
+    page = boss.get("/manage/calibration")
+    assert page.status_code == 200
+    assert "Agreement per rubric row" in page.text

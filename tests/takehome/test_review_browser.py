@@ -221,3 +221,32 @@ def test_a_blind_review_page_holds_no_identity_anywhere_in_its_html(
     html = page.content().lower()
     for planted in IDENTITY:
         assert planted.lower() not in html, planted
+
+
+def test_the_manager_reads_the_calibration_page_and_opens_a_borderline_case(
+    browser: Browser, site: ReviewSite, contexts: list[BrowserContext], tmp_path: Path
+) -> None:
+    submissions = [site.grade(str(n) * 40, alias=f"cand{n}") for n in (1, 2)]
+    for name, level in (("ann", "1"), ("bob", "4")):
+        page = sign_in(browser, site, contexts, name)
+        page.goto("/review")
+        for submission in submissions:
+            page.goto(f"/review/{submission}")
+            rate_by_keyboard(page, site, level, f"{name} reasons")
+            page.keyboard.press("Control+Enter")
+            expect(page.locator("#save-status")).to_contain_text("Submitted")
+    boss = sign_in(browser, site, contexts, "boss", manager=True)
+    boss.goto("/manage")
+    boss.get_by_role("link", name="Calibration").click()
+    expect(boss.locator("h1")).to_have_text("Reviewer calibration")
+    expect(boss.get_by_role("img", name="Reviewer offsets with intervals")).to_be_visible()
+    expect(boss.get_by_text("too few to trust").first).to_be_visible()  # two submissions only
+    shot(boss, tmp_path, "calibration-page.png")
+    html = boss.content().lower()
+    for planted in IDENTITY:
+        assert planted.lower() not in html, planted
+    case = boss.locator("a[href^='/manage/']").first
+    target = case.get_attribute("href")
+    case.click()
+    expect(boss).to_have_url(f"{site.base}{target}")
+    expect(boss.locator("#disagreements")).to_be_visible()
