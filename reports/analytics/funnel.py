@@ -5,7 +5,7 @@ drop-off split into never opened and opened but never submitted, and how long ea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,8 @@ class FunnelRecord:
     """The first review submitted."""
     last_review: datetime | None = None
     decided: datetime | None = None
+    review_seconds: tuple[float, ...] = ()
+    """Each review's time spent in the review app (opened to submitted, pauses left out)."""
 
 
 def _reached(record: FunnelRecord) -> int:
@@ -41,6 +43,9 @@ def _reached(record: FunnelRecord) -> int:
     return count
 
 
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def _hours(pairs: list[tuple[datetime | None, datetime | None]]) -> dict[str, Any]:
     spans = [(end - start).total_seconds() / 3600 for start, end in pairs
              if start is not None and end is not None and end >= start]  # fmt: skip
@@ -48,6 +53,10 @@ def _hours(pairs: list[tuple[datetime | None, datetime | None]]) -> dict[str, An
         return {"n": 0, "median_hours": None, "p90_hours": None}
     return {"n": len(spans), "median_hours": round(float(np.median(spans)), 2),
             "p90_hours": round(float(np.quantile(spans, 0.9)), 2)}  # fmt: skip
+
+
+def _spent(seconds: list[float]) -> dict[str, Any]:
+    return _hours([(_EPOCH, _EPOCH + timedelta(seconds=s)) for s in seconds])
 
 
 def funnel(records: list[FunnelRecord]) -> dict[str, Any] | None:
@@ -71,10 +80,12 @@ def funnel(records: list[FunnelRecord]) -> dict[str, Any] | None:
             "time_to_review": _hours([(r.graded, r.reviewed) for r in records]),
             "review_duration": _hours([(r.reviewed, r.decided or r.last_review)
                                        for r in records]),
+            "time_reviewing": _spent([s for r in records for s in r.review_seconds]),
         },
         "minimum": MIN_INVITED,
         "trusted": counts[0] >= MIN_INVITED,
         "definitions": "time to submit: opened to submitted; to grade: submitted to the first "
         "scorecard; to review: that scorecard to its first review; review duration: first "
-        "review to the decision (else to the last review)",
+        "review to the decision (else to the last review); time reviewing: what each review "
+        "took in the review app, pauses over two minutes left out",
     }  # fmt: skip

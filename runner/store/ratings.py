@@ -99,6 +99,12 @@ class RatingRecords(StoreBase):
         )  # fmt: skip
         with self._transaction(write=False) as session:
             invited = session.scalars(invitations.order_by(InvitationRow.created_at)).all()
+            spent: dict[int, list[float]] = {}
+            timed = ReviewRow.seconds.is_not(None)
+            for card_id, seconds in session.execute(
+                select(ReviewRow.scorecard_id, ReviewRow.seconds).where(timed)
+            ).all():
+                spent.setdefault(card_id, []).append(float(seconds or 0.0))
             cards: dict[tuple[str, str], list[Any]] = {}
             for row in session.execute(graded).all():
                 cards.setdefault((row[0], row[1]), []).append(row)
@@ -112,6 +118,7 @@ class RatingRecords(StoreBase):
                 graded=mine[0][3] if mine else None, reviewed=_earliest(mine, 4),
                 last_review=max((row[5] for row in mine if row[5] is not None), default=None),
                 decided=_earliest(mine, 6),
+                review_seconds=tuple(x for row in mine for x in spent.get(row[2], [])),
             ))  # fmt: skip
         return records
 

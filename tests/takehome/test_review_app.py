@@ -251,3 +251,17 @@ def test_the_calibration_page_is_for_managers_and_needs_reviews(site: ReviewSite
     page = boss.get("/manage/calibration")
     assert page.status_code == 200
     assert "Agreement per rubric row" in page.text
+
+
+def test_time_spent_in_the_review_app_reaches_the_funnel(site: ReviewSite) -> None:
+    invitation = site.store.create_invitation(site.challenge.config.id, "kindhuman42", None)
+    site.store.open_invitation(invitation.id)
+    site.store.use_invitation(invitation.id)
+    submission = site.grade("1" * 40)
+    ann = site.signed_in("ann")
+    ann.get("/review")
+    ann.post(f"/review/{submission}", data=form(site, review_page(ann, submission), 3,
+                                                action="submit"))  # fmt: skip
+    (record,) = site.store.funnel_records()
+    assert len(record.review_seconds) == 1
+    assert record.review_seconds[0] >= 0

@@ -32,6 +32,7 @@ def test_stages_conversion_drop_off_and_durations():
             reviewed=at(45.5),
             last_review=at(47.5),
             decided=at(49.5),
+            review_seconds=(600.0, 1800.0),
         ),
         FunnelRecord(at(0), submitted=at(5), graded=at(6)),  # never opened: stops at invited
     ]
@@ -48,6 +49,8 @@ def test_stages_conversion_drop_off_and_durations():
     assert submit["p90_hours"] == pytest.approx(19.0)
     assert found["durations"]["time_to_review"]["median_hours"] == 24.0
     assert found["durations"]["review_duration"]["median_hours"] == 4.0
+    reviewing = found["durations"]["time_reviewing"]
+    assert (reviewing["n"], reviewing["median_hours"]) == (2, pytest.approx(1 / 3, abs=0.01))
     assert not found["trusted"]
     assert funnel([]) is None
 
