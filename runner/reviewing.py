@@ -14,6 +14,7 @@ from pathlib import Path
 from reports.render.pages import StagedReports
 from reports.review import ReviewError, check_open, merge_reviews
 from reports.scorecard import Recommendation, Review, Scorecard, load_scorecard
+from reports.source import SOURCE_FILE_NAME, SourceError, load_source
 from runner.store.runs import Store, StoreError
 
 
@@ -23,11 +24,22 @@ def submit_review(store: Store, scorecard_path: Path, review: Review, amend: boo
     card = load_scorecard(scorecard_path)
     check_open(card, str(scorecard_path))
     scorecard_id = store.record_scorecard(card)
+    _record_source(store, scorecard_id, scorecard_path.parent / SOURCE_FILE_NAME)
     try:
         store.add_review(scorecard_id, review, amend)
     except StoreError as error:
         raise ReviewError(f"{scorecard_path}: {error}") from None
     return scorecard_id
+
+
+def _record_source(store: Store, scorecard_id: int, path: Path) -> None:
+    """The graded source beside a report's scorecard, for the review app's code view; a
+    missing or unreadable one costs that view only (it says so), never the review."""
+    if path.is_file():
+        try:
+            store.record_source(scorecard_id, load_source(path).model_dump_json())
+        except SourceError:
+            return
 
 
 def reviews_of(store: Store, scorecard_path: Path) -> list[Review]:

@@ -11,7 +11,7 @@ from reports.reopening import reopened
 from reports.review import DISAGREEMENT_LEVELS, ReviewError, merge_reviews
 from reports.scorecard import HumanRow, Rating, Recommendation, Review, Scorecard
 from runner.review_desk.blinding import label, shown_card
-from runner.review_desk.review_page import DeskError, load_source
+from runner.review_desk.review_page import DeskError, check_number, load_source
 from runner.store.accounts import Reviewer
 from runner.store.models import StoreError
 from runner.store.runs import Store
@@ -58,6 +58,7 @@ def _manager(who: Reviewer) -> None:
 
 
 def _latest(store: Store, submission_id: int) -> tuple[int, Scorecard]:
+    check_number(submission_id)
     found = store.latest_card(submission_id)
     if found is None:
         raise DeskError(f"{label(submission_id)} has no grade", status=404)

@@ -81,7 +81,14 @@ def _grade(store: Store, scorecard_id: int) -> tuple[str, str] | None:
     return None if card is None else (card.provenance.commit, card.provenance.suite_hash)
 
 
+def check_number(submission_id: int) -> None:
+    """A submission number a database can hold (a 30-digit one in a URL is simply unknown)."""
+    if not 0 < submission_id < 2**62:
+        raise DeskError(f"{label(submission_id)[:40]} does not exist", status=404)
+
+
 def _latest(store: Store, who: Reviewer, submission_id: int) -> tuple[int, Scorecard]:
+    check_number(submission_id)
     if not who.is_manager and not store.is_assigned(submission_id, who.id):
         raise DeskError(f"{label(submission_id)} is not assigned to you", status=404)
     found = store.latest_card(submission_id)

@@ -78,7 +78,7 @@ def manage_router(config: ReviewConfig, store: Store) -> APIRouter:
 
         return await guarded(request, store, handle)
 
-    @router.get("/manage/{submission_id}")
+    @router.get("/manage/{submission_id:int}")
     async def decision(request: Request, submission_id: int) -> Response:
         async def handle(who: SignedIn) -> Response:
             shown = await run_in_threadpool(deciding.decision_page, store, who.reviewer,
@@ -89,7 +89,7 @@ def manage_router(config: ReviewConfig, store: Store) -> APIRouter:
 
         return await guarded(request, store, handle)
 
-    @router.post("/manage/{submission_id}")
+    @router.post("/manage/{submission_id:int}")
     async def act(request: Request, submission_id: int) -> Response:
         async def handle(who: SignedIn) -> Response:
             form = await form_of(request, who)
@@ -104,7 +104,7 @@ def manage_router(config: ReviewConfig, store: Store) -> APIRouter:
                                         reason)  # fmt: skip
             else:
                 raise DeskError(f"action: {action[:20]!r} is not decide or reopen")
-            return RedirectResponse(f"/manage/{submission_id}", status_code=303)
+            return RedirectResponse(f"/manage/{submission_id:int}", status_code=303)
 
         return await guarded(request, store, handle)
 

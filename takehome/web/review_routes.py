@@ -134,7 +134,7 @@ def review_router(config: ReviewConfig, store: Store) -> APIRouter:
 
         return await guarded(request, store, handle)
 
-    @router.get("/review/{submission_id}")
+    @router.get("/review/{submission_id:int}")
     async def review(request: Request, submission_id: int) -> Response:
         async def handle(who: SignedIn) -> Response:
             shown = await run_in_threadpool(review_page.open_review, store, who.reviewer,
@@ -144,7 +144,7 @@ def review_router(config: ReviewConfig, store: Store) -> APIRouter:
 
         return await guarded(request, store, handle)
 
-    @router.post("/review/{submission_id}")
+    @router.post("/review/{submission_id:int}")
     async def change(request: Request, submission_id: int) -> Response:
         async def handle(who: SignedIn) -> Response:
             form = await form_of(request, who)
@@ -162,14 +162,15 @@ def review_router(config: ReviewConfig, store: Store) -> APIRouter:
             if wants_json(request):
                 return JSONResponse({"version": draft.version,
                                      "submitted": draft.submitted_at is not None})  # fmt: skip
-            return RedirectResponse(f"/review/{submission_id}", status_code=303)
+            return RedirectResponse(f"/review/{submission_id:int}", status_code=303)
 
         return await guarded(request, store, handle)
 
-    @router.post("/review/{submission_id}/heartbeat")
+    @router.post("/review/{submission_id:int}/heartbeat")
     async def heartbeat(request: Request, submission_id: int) -> Response:
         async def handle(who: SignedIn) -> Response:
             await form_of(request, who)
+            review_page.check_number(submission_id)
             await run_in_threadpool(store.heartbeat, submission_id, who.reviewer.id)
             return Response(status_code=204)
 
