@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -271,6 +272,26 @@ class DraftRow(Base):
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
     active_seconds: Mapped[float] = mapped_column(Float)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class FingerprintSetRow(Base):
+    """A submission in the similarity index: its key and fingerprints (``store.fingerprints``)."""
+
+    __tablename__ = "fingerprint_sets"
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    challenge_id: Mapped[str] = mapped_column(String(200), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    hashes: Mapped[bytes] = mapped_column()
+
+
+class FingerprintRow(Base):
+    """Fingerprint (salted by challenge) → submission; the key is the index (SQLite: the table)."""
+
+    __tablename__ = "fingerprints"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    submission_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 METADATA = Base.metadata

@@ -28,6 +28,7 @@ from reports.scorecard import Scorecard
 from runner.store.accounts import AccountRecords
 from runner.store.base import DEFAULT_LEASE, rowcount, utc_now
 from runner.store.drafts import DraftRecords
+from runner.store.fingerprints import FingerprintRecords
 from runner.store.models import (
     DecisionRow,
     RunRow,
@@ -78,7 +79,7 @@ def _newest_per_alias(challenge_id: str) -> Subquery:
 
 
 class Store(PortalRecords, ReviewRecords, AccountRecords, ProgressRecords, DraftRecords,
-            SourceRecords, RatingRecords):  # fmt: skip
+            SourceRecords, RatingRecords, FingerprintRecords):  # fmt: skip
     """The store: runs and scorecards here; invitations, deliveries, reviews, decisions and
     the audit log from its parts."""
 

@@ -252,11 +252,12 @@ def test_migrations_create_every_table_and_reopening_is_fine(url: str) -> None:
         assert names == {*TABLES, "alembic_version"}
         expected = {"invitations", "submissions", "runs", "scorecards", "reviews", "decisions",
                     "deliveries", "audit_log", "sources", "reviewers", "login_links",
-                    "web_sessions", "assignments", "review_drafts"}  # fmt: skip
+                    "web_sessions", "assignments", "review_drafts", "fingerprint_sets",
+                    "fingerprints"}  # fmt: skip
         assert expected == TABLES
         with store.engine.connect() as connection:
             version = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert version.scalar_one() == "0004"
+            assert version.scalar_one() == "0005"
             with warnings.catch_warnings():  # expression indexes are not compared, only tested
                 warnings.filterwarnings("ignore", message=".*expression-based index")
                 differences = compare_metadata(MigrationContext.configure(connection),

@@ -93,8 +93,10 @@ def test_the_html_report_shows_regions_side_by_side_escaped(
         ([str(KV / "spec.md")], "spec.md"),
         ([str(KV / "solution"), "--known", str(KV / "spec.md")], "spec.md"),
         ([str(KV / "solution"), str(KV / "solution")], "given twice"),
+        ([], "give SUBMISSIONS, or --store"),
+        (["--store", str(KV / "solution")], "give no SUBMISSIONS"),
     ],
-    ids=["missing", "a file", "known not a directory", "twice"],
+    ids=["missing", "a file", "known not a directory", "twice", "none", "store and dirs"],
 )
 def test_bad_input_is_one_line_naming_it_and_exit_1(args: list[str], named: str) -> None:
     result = takehome("--challenge", "kv-store", *args)
@@ -104,3 +106,38 @@ def test_bad_input_is_one_line_naming_it_and_exit_1(args: list[str], named: str)
     assert lines[0].startswith("error: ")
     assert named in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_store_mode_ranks_the_indexed_cohort_by_neutral_ids(kv_store, tmp_path: Path) -> None:
+    from runner.similarity_index import index_tree
+    from runner.store.runs import Store
+
+    url = f"sqlite:///{tmp_path / 'takehome.db'}"
+    copy = tmp_path / "alice-copy"
+    copy.mkdir()
+    text = (KV / "solution" / "kvstore.py").read_text(encoding="utf-8")
+    (copy / "kvstore.py").write_text(variants.everything(text), encoding="utf-8")
+    with Store.open(url) as store:
+        ids = []
+        for name, tree in [("alice", copy), ("bob", KV / "solution"),
+                           ("carol", KV / "samples" / "partial")]:  # fmt: skip
+            ids.append(store.submission_for("kv-store", name, str(tree), None))
+            index_tree(store, kv_store, ids[-1], tree, "c")
+    env = {**os.environ, "TAKEHOME_DATABASE_URL": url}
+    result = subprocess.run(
+        [sys.executable, "-m", "takehome", "similarity", "--challenge", "kv-store", "--store"],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("kv-store (")
+    assert "3 submissions indexed (0 new)" in lines[0]
+    assert re.match(rf"\s*(8\d|9\d|100)\.\d%  S{ids[0]}  S{ids[1]}  \(\d+ shared\)", lines[1])
+    assert "alice" not in result.stdout
+    assert "bob" not in result.stdout
+    as_json = subprocess.run(
+        [sys.executable, "-m", "takehome", "similarity", "--challenge", "kv-store", "--store",
+         "--json"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    pairs = json.loads(as_json.stdout)
+    assert (pairs[0]["a"], pairs[0]["b"]) == (f"S{ids[0]}", f"S{ids[1]}")
