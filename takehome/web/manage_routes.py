@@ -104,7 +104,7 @@ def manage_router(config: ReviewConfig, store: Store) -> APIRouter:
                                         reason)  # fmt: skip
             else:
                 raise DeskError(f"action: {action[:20]!r} is not decide or reopen")
-            return RedirectResponse(f"/manage/{submission_id:int}", status_code=303)
+            return RedirectResponse(f"/manage/{submission_id}", status_code=303)
 
         return await guarded(request, store, handle)
 

@@ -162,7 +162,7 @@ def review_router(config: ReviewConfig, store: Store) -> APIRouter:
             if wants_json(request):
                 return JSONResponse({"version": draft.version,
                                      "submitted": draft.submitted_at is not None})  # fmt: skip
-            return RedirectResponse(f"/review/{submission_id:int}", status_code=303)
+            return RedirectResponse(f"/review/{submission_id}", status_code=303)
 
         return await guarded(request, store, handle)
 

@@ -265,3 +265,11 @@ def test_time_spent_in_the_review_app_reaches_the_funnel(site: ReviewSite) -> No
     (record,) = site.store.funnel_records()
     assert len(record.review_seconds) == 1
     assert record.review_seconds[0] >= 0
+
+
+def test_submission_numbers_that_do_not_exist_are_not_found(site: ReviewSite) -> None:
+    ann = site.signed_in("ann")
+    for path in ("/review/abc", "/review/99999999999999999999999999", "/review/0",
+                 "/manage/123456789012345678901234567890"):  # fmt: skip
+        assert ann.get(path).status_code in {403, 404}, path
+    assert ann.get("/review/99999999999999999999999999").status_code == 404
