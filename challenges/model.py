@@ -10,7 +10,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from challenges.units import Duration, Size, parse_duration, parse_size
 
@@ -174,6 +174,67 @@ class MeasureSpec(Strict):
     )
 
 
+OutcomeName = Literal[
+    "passed", "test_failures", "timeout", "memory_limit", "crash", "no_report", "tamper_suspected"
+]
+PercentRange = tuple[float, float]
+
+
+def check_range(value: PercentRange, what: str) -> PercentRange:
+    low, high = value
+    if not 0 <= low <= high <= 100:
+        raise ValueError(f"{what} must be [low, high] with 0 <= low <= high <= 100")
+    return value
+
+
+class ExpectedResult(Strict):
+    """What grading a sample (or the starter) must give: its outcome and score ranges."""
+
+    outcome: OutcomeName = Field(description="The outcome the sample must get.")
+    tests_score: PercentRange = Field(
+        description="Inclusive range of the percentage of test points it must score."
+    )
+    auto_score: PercentRange | None = Field(
+        default=None,
+        description="Inclusive range of the percentage of the automatic total (every auto row) "
+        "it must score; absent: not checked.",
+    )
+    rows: dict[str, PercentRange] = Field(
+        default_factory=dict,
+        description="Inclusive range, in percent of the row's points, per auto rubric row id "
+        "(e.g. lint = [0, 100]); rows not listed are not checked one by one.",
+    )
+
+    @field_validator("tests_score", "auto_score")
+    @classmethod
+    def _score_range(cls, value: PercentRange | None, info: ValidationInfo) -> PercentRange | None:
+        return None if value is None else check_range(value, str(info.field_name))
+
+    @field_validator("rows")
+    @classmethod
+    def _row_ranges(cls, value: dict[str, PercentRange]) -> dict[str, PercentRange]:
+        for row, bounds in value.items():
+            check_range(bounds, f"the range of row {row!r}")
+        return value
+
+
+class CheckSpec(Strict):
+    kill_rate: float = Field(
+        default=0.85,
+        ge=0,
+        le=1,
+        description="Least share of graded, non-equivalent mutants of the reference the hidden "
+        "suite must kill (takehome challenge check).",
+    )
+    ai_ceiling: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="When set, every sample labelled ai_written must score at most this "
+        "percentage of the automatic total.",
+    )
+
+
 class ChallengeConfig(Strict):
     schema_version: Literal[1] = Field(description="Version of this file format.")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="Slug, e.g. kv-store.")
@@ -198,6 +259,14 @@ class ChallengeConfig(Strict):
         default_factory=MeasureSpec, description="How lint, complexity and history are measured."
     )
     tests: SuiteSpec = Field(description="The hidden suite.")
+    check: CheckSpec = Field(
+        default_factory=CheckSpec, description="Thresholds of the quality gate (challenge check)."
+    )
+    starter: ExpectedResult | None = Field(
+        default=None,
+        description="What the starter must score (default: outcome test_failures, 0 % on every "
+        "auto row); samples/starter/expected.toml may declare it instead.",
+    )
 
     @field_validator("allowed_hosts")
     @classmethod

@@ -13,7 +13,6 @@ from challenges.roster import load_roster
 from reports.render.cohort_page import write_index
 from reports.scorecard import Scorecard
 from runner.batch import default_slots
-from runner.check import check_samples, tests_percent
 from runner.cohort import grade_cohort, plan_cohort
 from runner.pipeline import GradeRequest, grade
 from runner.regrade import recorded_scorecard, regrade
@@ -173,23 +172,50 @@ def batch_command(
 
 @click.command("check")
 @click.argument("challenge_ref", metavar="SLUG_OR_DIR")
-@out_dir_option("out", "Where the reports go.")
-def check_command(challenge_ref: str, out_dir: Path) -> None:
-    """Grade the challenge's solution, starter and samples; fail if any misses its expectation."""
+@out_dir_option("out", "Where the samples' reports go (OUT/<challenge>/<sample>/).")
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Runs of the reference and of each sample; tests that differ are flaky.",
+)
+@click.option(
+    "--mutants",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    help="Mutants of the reference graded at most (0: no mutation analysis).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Parallel slots (default: cores divided by the challenge's CPU quota).",
+)
+def check_command(challenge_ref: str, out_dir: Path, runs: int, mutants: int,
+                  jobs: int | None) -> None:  # fmt: skip
+    """The challenge's quality gate: validation, the reference at full marks, the starter and
+    every sample in their declared ranges, repeated runs (flaky tests named), mutation analysis
+    of the hidden suite, the AI-written baseline and the suite's time against its timeout.
+    One line per check; exits 1 when any check fails."""
+    from graders.registry import available
+    from runner.quality.gate import GateOptions, gate_size, run_gate
+
     settings = load_settings()
     challenge = wiring.challenge(challenge_ref)
     client, image = wiring.engine_and_image(settings, challenge)
     config = wiring.pipeline_config(settings, challenge)
-    checks = check_samples(challenge, client, image, config, out_dir / challenge.config.id)
-    for check in checks:
-        verdict = "ok  " if check.ok else "FAIL"
-        percent = tests_percent(check.scorecard)
-        shown = "—" if percent is None else f"{percent:g}%"
-        problems = f"  ({'; '.join(check.problems)})" if check.problems else ""
-        click.echo(f"{verdict} {check.sample.name:<16} {check.scorecard.outcome.value:<14} "
-                   f"tests {shown:>7}{problems}")  # fmt: skip
-    click.echo(f"reports in {out_dir / challenge.config.id}")
-    if not all(check.ok for check in checks):
+    options = GateOptions(runs=runs, mutants=mutants, slots=jobs or default_slots(challenge))
+    where = out_dir / challenge.config.id
+    with progress_bar(Console(stderr=True), gate_size(challenge, options)) as advance:
+        report = run_gate(challenge, client, image, config, where, options, available(), advance)
+    for line in report.lines:
+        for text in line.render():
+            click.echo(text)
+    verdict = "PASSED" if report.passed else "FAILED"
+    click.echo(f"{verdict}: {challenge.config.id} in {report.seconds:g}s; reports in {where}")
+    if not report.passed:
         raise SystemExit(EXIT_EXPECTED)
 
 
