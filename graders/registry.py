@@ -10,8 +10,11 @@ from __future__ import annotations
 from graders.base import Grader, MeasuringGrader
 from graders.hidden_suite import SuiteGrader
 from graders.measuring import ComplexityGrader, HistoryGrader, LintGrader
+from graders.similarity.grader import SimilarityGrader
 
-MEASURING: tuple[MeasuringGrader, ...] = (LintGrader(), ComplexityGrader(), HistoryGrader())
+MEASURING: tuple[MeasuringGrader, ...] = (
+    LintGrader(), ComplexityGrader(), HistoryGrader(), SimilarityGrader(),
+)  # fmt: skip
 """Graders that read the tree before the run, in the order they run."""
 
 GRADERS: dict[str, Grader] = {grader.name: grader for grader in (SuiteGrader(), *MEASURING)}

@@ -20,6 +20,7 @@ from graders.complexity import ComplexityMeasurement
 from graders.hidden_suite import CaseStatus
 from graders.history.commits import HistoryMeasurement
 from graders.lint import LintMeasurement
+from graders.similarity.grader import SimilarityMeasurement
 
 SCORECARD_SCHEMA_VERSION = 1
 
@@ -180,17 +181,25 @@ class Measurements(_Model):
     history: HistoryMeasurement | None = Field(
         default=None, description="git history; null for a plain directory."
     )
+    similarity: SimilarityMeasurement | None = Field(
+        default=None, description="Nearest known solution or earlier submission."
+    )
 
     def incomplete(self, source: str) -> str | None:
         """Why a source's figures cannot score (a file its tool could not read), if so."""
-        tools: dict[str, LintMeasurement | ComplexityMeasurement | None]
-        tools = {"lint": self.lint, "complexity": self.complexity}
+        tools: dict[str, LintMeasurement | ComplexityMeasurement | SimilarityMeasurement | None]
+        tools = {"lint": self.lint, "complexity": self.complexity, "similarity": self.similarity}
         measured = tools.get(source)
         return measured.unmeasured() if measured is not None else None
 
+    def note(self, source: str) -> str | None:
+        """What a measured row's detail adds to its figure: similarity's nearest matches."""
+        return self.similarity.note() if source == "similarity" and self.similarity else None
+
     def metric(self, source: str, name: str) -> float | None:
         """One figure a rubric threshold reads, or None when that source was not measured."""
-        measured = {"lint": self.lint, "complexity": self.complexity, "history": self.history}
+        measured = {"lint": self.lint, "complexity": self.complexity, "history": self.history,
+                    "similarity": self.similarity}  # fmt: skip
         found = measured.get(source)
         return None if found is None else found.metrics().get(name)
 

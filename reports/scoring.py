@@ -130,6 +130,8 @@ def _measured_row(
         level = criterion.level_for(value)
         score = round(criterion.points * level / MAX_LEVEL, 2)
         detail = f"{metric} = {value:.4g}: level {level} of {MAX_LEVEL}"
+        if note := measurements.note(criterion.source):
+            detail += f" (nearest: {note})"
     return AutoRow(
         kind="auto", id=criterion.id, title=criterion.title, source=criterion.source,
         score=score, max_score=criterion.points, level=level, detail=detail,
