@@ -200,6 +200,7 @@ def test_grade_writes_reports_and_prints_a_summary(tmp_path):
         "report.html",
         "report.md",
         "scorecard.json",
+        "source.json",  # the graded files, for the review app's code view
     ]
 
 
