@@ -139,6 +139,15 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{data_dir() / 'takehome.db'}"
 
+    @property
+    def records_for_review(self) -> bool:
+        """Whether commands that write report folders also put their grades in the store for
+        the review app: when a store or a review app was configured, or the default store
+        exists already. A one-shot grade on a fresh CI machine makes no database."""
+        if self.database_url is not None or self.review_url is not None:
+            return True
+        return (data_dir() / "takehome.db").exists()
+
     @field_validator("trusted_git_hosts", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

@@ -32,13 +32,16 @@ class ReviewRecorder:
     threads. A store that cannot be opened or written costs the review app that grade, not
     the grade: the reports are written already; ``problem`` says what went wrong, once."""
 
-    def __init__(self, store_url: str) -> None:
+    def __init__(self, store_url: str, enabled: bool = True) -> None:
         self._url = store_url
+        self._enabled = enabled
         self._store: Store | None = None
         self._lock = threading.Lock()
         self.problem: str | None = None
 
     def __call__(self, graded: Graded) -> None:
+        if not self._enabled:
+            return
         try:
             with self._lock:
                 if self._store is None and self.problem is None:

@@ -91,7 +91,8 @@ def grade_command(
     )  # fmt: skip
     config = wiring.pipeline_config(settings, challenge, blind)
     graded = grade(request, client, image, config, out_dir)
-    _for_review(settings.store_url, [graded])
+    if settings.records_for_review:
+        _for_review(settings.store_url, [graded])
     card = graded.scorecard
     where = graded.reports["report.html"].parent
     if card.outcome.value in UNGRADED:
@@ -158,7 +159,7 @@ def batch_command(
     slots = jobs or default_slots(challenge)
     from runner.review_desk.recording import ReviewRecorder  # the store only once graded
 
-    recorder = ReviewRecorder(settings.store_url)
+    recorder = ReviewRecorder(settings.store_url, settings.records_for_review)
     try:
         with progress_bar(Console(stderr=True), len(plan.to_grade)) as advance:
             cards = grade_cohort(plan, client, image, config, out_dir, slots,

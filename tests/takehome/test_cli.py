@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 
 from challenges.base_error import TakehomeError
 from reports.scorecard import load_scorecard
+from runner.store.runs import Store
 from takehome.cli import cli
 from takehome.errors import run_guarded
 from takehome.schemas import SCHEMAS, schema_json
@@ -202,6 +204,22 @@ def test_grade_writes_reports_and_prints_a_summary(tmp_path):
         "scorecard.json",
         "source.json",  # the graded files, for the review app's code view
     ]
+    data = Path(os.environ["XDG_DATA_HOME"]) / "takehome"
+    assert not (data / "takehome.db").exists()  # a one-shot grade makes no database
+
+
+@pytest.mark.docker
+def test_a_grade_lands_in_the_review_apps_store_with_its_source(tmp_path):
+    url = f"sqlite:///{tmp_path / 'review.db'}"
+    result = takehome("grade", str(KV / "solution"), "--challenge", "kv-store", "--out",
+                      str(tmp_path / "out"), env={"TAKEHOME_DATABASE_URL": url})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with Store.open(url) as store:
+        assert store.count("scorecards") == 1
+        (found,) = store.progress()
+        source = store.source_of(found.scorecard_id)
+    assert source is not None
+    assert '"path":"kvstore.py"' in source
 
 
 @pytest.mark.docker
