@@ -24,8 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BadLine", "EtlError", "LoadResult", "Record", "aggregate", "load", "run"]
-
 _BOM = b"\xef\xbb\xbf"
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -73,7 +71,6 @@ class _Rejected(Exception):
     """Raised by the parsing helpers; becomes a :class:`BadLine`."""
 
     def __init__(self, reason: str, field: str | None = None) -> None:
-        super().__init__(reason, field)
         self.reason = reason
         self.field = field
 
@@ -89,13 +86,14 @@ def _decode(raw: bytes) -> str:
 
 
 def _split_lines(data: bytes) -> Iterator[tuple[int, str]]:
-    """Yield ``(line_number, text)`` for every physical line of ``data``."""
-    data = data.removeprefix(_BOM)
-    chunks = data.split(b"\n")
-    if data.endswith(b"\n"):
-        chunks.pop()
+    """Yield ``(line_number, text)`` for every physical line of ``data``.
+
+    A final ``\n`` leaves an empty last chunk and a ``\r`` before ``\n`` stays on its line:
+    both are whitespace, which the caller strips, so neither needs handling here.
+    """
+    chunks = data.removeprefix(_BOM).split(b"\n")
     for number, chunk in enumerate(chunks, start=1):
-        yield number, _decode(chunk.removesuffix(b"\r"))
+        yield number, _decode(chunk)
 
 
 # ------------------------------------------------------------------ parsing
@@ -241,15 +239,13 @@ def aggregate(records: Iterable[Record]) -> dict[str, Any]:
 
 def _write_atomically(target: Path, text: str) -> None:
     """Write ``text`` to a temporary file next to ``target``, then rename it over it."""
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
+    handle, temporary = tempfile.mkstemp(dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        os.unlink(temporary)
         raise
 
 

@@ -1,5 +1,6 @@
 """Parsing and validation: one JSON line into a Record or a precisely described BadLine."""
 
+import dataclasses
 import json
 import math
 from datetime import UTC, datetime, timedelta
@@ -233,3 +234,17 @@ def test_counts_add_up(tmp_path):
     assert len(result.bad_lines) == 1
     assert result.duplicates == 2
     assert len(result.records) + len(result.bad_lines) + result.duplicates == result.lines
+
+
+def test_result_classes_are_frozen_dataclasses(tmp_path):
+    result = load_lines(tmp_path, event(), "oops")
+    record, bad_line = result.records[0], result.bad_lines[0]
+    for obj, attr in ((record, "id"), (bad_line, "reason"), (result, "duplicates")):
+        assert dataclasses.is_dataclass(obj)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, attr, "changed")
+    assert [f.name for f in dataclasses.fields(Record)] == [
+        "id", "ts", "user", "action", "amount", "file", "line"
+    ]
+    assert [f.name for f in dataclasses.fields(BadLine)] == ["file", "line", "reason", "field"]
+    assert hash(record) == hash(dataclasses.replace(record))
