@@ -11,6 +11,7 @@ import click
 from graders.similarity.errors import SimilarityError
 from graders.similarity.model import SimilarityReport
 from graders.similarity.run import similarity_run
+from runner.similarity_blind import similarity_blinding
 from runner.similarity_index import StoredCohort, stored_cohort
 from runner.store.runs import Store
 from takehome import wiring
@@ -74,6 +75,11 @@ def _from_store(challenge_ref: str, as_json: bool, top: int) -> None:
     help="Rank the challenge's stored submissions through the store's index (indexing any "
     "graded since), instead of SUBMISSIONS.",
 )  # fmt: skip
+@click.option(
+    "--blind", is_flag=True,
+    help="Blind review: submissions named submission-001..., their identities removed from "
+    "paths and code in the summary, the JSON and the HTML report.",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the pairs as JSON.")
 @click.option("--top", default=TOP, show_default=True, help="Pairs printed in the summary.")
 @click.option(
@@ -82,7 +88,7 @@ def _from_store(challenge_ref: str, as_json: bool, top: int) -> None:
 )  # fmt: skip
 def similarity_command(
     challenge_ref: str, submissions: tuple[Path, ...], known: Path | None,
-    out_dir: Path | None, from_store: bool, as_json: bool, top: int, jobs: int,
+    out_dir: Path | None, from_store: bool, blind: bool, as_json: bool, top: int, jobs: int,
 ) -> None:  # fmt: skip
     """Rank SUBMISSIONS (directories) by how much code they share, starter removed; or, with
     --store, the challenge's graded submissions from the store's fingerprint index."""
@@ -95,8 +101,9 @@ def similarity_command(
     if not submissions:
         raise SimilarityError("no submission to compare: give SUBMISSIONS, or --store")
     loaded = wiring.challenge(challenge_ref)
-    run = similarity_run(loaded.root, loaded.config.id, submissions, known, out_dir, jobs)
-    report = run.comparison.report
+    run = similarity_run(loaded.root, loaded.config.id, submissions, known, out_dir, jobs,
+                         similarity_blinding if blind else None)  # fmt: skip
+    report = run.report
     if as_json:
         click.echo(json.dumps([p.model_dump(mode="json") for p in report.pairs], indent=2))
     else:
