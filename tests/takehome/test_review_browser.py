@@ -94,6 +94,7 @@ def test_login_queue_and_a_whole_review_without_the_mouse(
     expect(page.locator("#keys-help")).to_be_visible()
     page.keyboard.press("Escape")
     rate_by_keyboard(page, site, "3", "names say what they hold")
+    page.evaluate("window.scrollTo(0, 0); document.querySelector('.rubric').scrollTop = 0")
     shot(page, tmp_path, "review-page.png")
     page.keyboard.press("Control+Enter")
     expect(page.locator("#save-status")).to_contain_text("Submitted")
