@@ -3,8 +3,8 @@
 A mutant is one edit (``runner.mutation.operators``) of one Python file of the solution; the
 mutated file is the unparsed tree, every other file stays as it is. A mutant is *equivalent*
 (kept apart, never graded, never counted in the kill rate) when no test could tell it from the
-reference by construction: its tree, once docstrings and annotations are dropped, equals the
-original's, or the edit lies in code that never runs (after a ``return``/``raise``/``break``/
+reference by construction: its tree, once docstrings, other bare constant statements and
+annotations are dropped, equals the original's, or the edit lies in code that never runs (after a ``return``/``raise``/``break``/
 ``continue`` in the same block, under ``if False:`` or ``if TYPE_CHECKING:``, or in the
 ``if __name__ == "__main__":`` block no import reaches). Two edits giving the same file are
 one mutant.
@@ -71,14 +71,20 @@ def python_files(solution: Path) -> list[Path]:
     return found
 
 
+def _bare_constant(statement: object) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
 def normalised(tree: ast.AST, in_place: bool = False) -> str:
-    """The tree's dump without docstrings, annotations and positions."""
+    """The tree's dump without docstrings (or any bare constant statement), annotations and
+    positions."""
     if not in_place:
         tree = copy.deepcopy(tree)
     for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and is_docstring(body[0], body):
-            body[0] = ast.Pass()
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(node, field, None)
+            if isinstance(body, list):  # docstrings and other bare constants do nothing
+                body[:] = [ast.Pass() if _bare_constant(s) else s for s in body]
         if isinstance(node, ast.arg):
             node.annotation = None
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -127,7 +133,7 @@ def _one(edit: Edit, text: str, file: str, original: str, dead: set[int]) -> Mut
     source = ast.unparse(mutated)
     equivalent = None
     if normalised(mutated, in_place=True) == original:
-        equivalent = "same code once docstrings and annotations are dropped"
+        equivalent = "same code once docstrings, bare constants and annotations are dropped"
     elif id(edit.shown) in dead:
         equivalent = "dead code: never runs"
     line = getattr(edit.shown, "lineno", 0)
