@@ -23,14 +23,15 @@ MIN_TOKEN = 3
 READ_CAP = 64 * 1024
 SIGNED_FILES = re.compile(r"^(license|licence|copying|authors|contributors|readme|notice)",
                           re.IGNORECASE)  # fmt: skip
+_NAME = r"([A-Z][\w.'-]+(?:[ \t]+[A-Z][\w.'-]+){0,3})"
+"""Up to four capitalised words on one line: a name never runs into the next line or into
+lowercase words ("Jane Doe and contributors" names Jane Doe, not "and")."""
 _COPYRIGHT = re.compile(
-    r"(?:copyright|\(c\)|©)\s*(?:\(c\)|©)?\s*(?:\d{4}(?:\s*[-,]\s*\d{4})*)?\s*,?\s*"
-    r"(?:by\s+)?([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})",
-    re.IGNORECASE,
+    r"(?i:copyright|\(c\)|©)[ \t]*(?i:\(c\)|©)?[ \t]*(?:\d{4}(?:[ \t]*[-,][ \t]*\d{4})*)?"
+    r"[ \t]*,?[ \t]*(?:(?i:by)[ \t]+)?" + _NAME
 )
 _SIGNED = re.compile(
-    r"(?:author|written by|created by|made by|maintainer|by)\s*[:\-]?\s*"
-    r"([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})"
+    r"(?:author|written by|created by|made by|maintainer|by)[ \t]*[:\-]?[ \t]*" + _NAME
 )
 _HANDLE = re.compile(r"(?<![\w.])@([A-Za-z0-9][A-Za-z0-9-]{2,38})\b")
 _LABELLED = re.compile(  # a handle without @: "GitHub: alice-dev", "username = alice"

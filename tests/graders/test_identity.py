@@ -98,3 +98,13 @@ def test_committers_and_merges_are_read_from_the_history(tmp_path: Path):
     tokens = _lower(identity_tokens("./x", [], None, git_dir=repo / ".git", commit=head))
     assert {"quill committer", "quillcommitter", "qc@quillmail.example", "prmaker"} <= tokens
     assert {"kind human", "kind@humane.example"} <= tokens
+
+
+def test_a_signed_name_stops_at_the_line_and_at_lowercase_words(tmp_path):
+    (tmp_path / "README.md").write_text("# KV store by Kind Human\n\nReach me at the address.\n")
+    (tmp_path / "LICENSE").write_text("Copyright (c) 2024 Jane Doe and contributors\n")
+    tokens = identity_tokens("/srv/x", [], tmp_path, ())
+    assert {"Kind Human", "Jane Doe"} <= set(tokens)
+    # Words around a name are not the candidate's: redacting them would garble every page.
+    assert not {"Reach", "and", "contributors"} & set(tokens)
+    assert not [token for token in tokens if "\n" in token]
