@@ -4,10 +4,10 @@ A mutant is one edit (``runner.mutation.operators``) of one Python file of the s
 mutated file is the unparsed tree, every other file stays as it is. A mutant is *equivalent*
 (kept apart, never graded, never counted in the kill rate) when no test could tell it from the
 reference by construction: its tree, once docstrings, other bare constant statements and
-annotations are dropped, equals the original's, or the edit lies in code that never runs (after a ``return``/``raise``/``break``/
-``continue`` in the same block, under ``if False:`` or ``if TYPE_CHECKING:``, or in the
-``if __name__ == "__main__":`` block no import reaches). Two edits giving the same file are
-one mutant.
+annotations are dropped, equals the original's, or the edit lies in code that never runs
+(after a ``return``/``raise``/``break``/``continue`` in the same block, under ``if False:``
+or ``if TYPE_CHECKING:``, or in the ``if __name__ == "__main__":`` block no import reaches).
+Two edits giving the same file are one mutant.
 
 Selection is deterministic: the kinds take turns, and within a kind mutants are taken in the
 order of a hash of what they change, so the same solution always yields the same mutants and
@@ -22,7 +22,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner.mutation.operators import KINDS, Edit, edits, is_docstring
+from runner.mutation.operators import KINDS, Edit, edits
 
 HINT_WIDTH = 60
 _EXCLUDED_DIRS = {"tests", "test", "__pycache__", "build", "dist"}

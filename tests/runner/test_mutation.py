@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from runner.mutation import mutants as mutants_module
 from runner.mutation.grading import MutantResult, MutationReport, write_mutant
 from runner.mutation.mutants import Mutant, generate, python_files, select
-from runner.mutation.operators import KINDS
+from runner.mutation.operators import KINDS, edits
 from tests.conftest import CATALOG
 
 KV_SOLUTION = CATALOG / "kv-store" / "solution"
@@ -131,12 +132,16 @@ def test_a_mutant_equal_to_the_original_once_normalised_is_equivalent(tmp_path: 
     assert select(mutants, 100) == [m for m in mutants if m.equivalent is None]
 
 
-def test_same_program_from_two_edits_is_one_mutant(tmp_path: Path) -> None:
+def test_same_program_from_two_edits_is_one_mutant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "solution"
     root.mkdir()
-    (root / "m.py").write_text("def f(x):\n    return not x\n")
-    sources = [m.source for m in generate(root)]
-    assert len(sources) == len(set(sources))
+    (root / "m.py").write_text("def f(x):\n    return x + 1\n")
+    single = generate(root)
+    monkeypatch.setattr(mutants_module, "edits", lambda tree: edits(tree) * 2)
+    assert [m.source for m in generate(root)] == [m.source for m in single]
+    assert len({m.source for m in single}) == len(single) == 4
 
 
 def test_generation_and_selection_are_deterministic() -> None:
