@@ -34,7 +34,7 @@ from takehome.web.review_session import ReviewConfig
 from takehome.web.tokens import new_link
 
 MIN_SECRET = 16
-_TOKEN_IN_PATH = re.compile(r"/invite/[^/?#\s]+")
+_TOKEN_IN_PATH = re.compile(r"/(invite|login)/[^/?#\s]+")
 
 
 def secret(value: SecretStr | None, name: str) -> str | None:
@@ -75,11 +75,12 @@ def web_config(settings: Settings) -> WebConfig:
 
 
 def _redacted(value: object) -> object:
-    return _TOKEN_IN_PATH.sub("/invite/<token>", value) if isinstance(value, str) else value
+    return _TOKEN_IN_PATH.sub(r"/\1/<token>", value) if isinstance(value, str) else value
 
 
 class RedactTokens(logging.Filter):
-    """Access log lines show ``/invite/<token>``: a link is a candidate's credential."""
+    """Access log lines show ``/invite/<token>`` and ``/login/<token>``: an invitation link
+    is a candidate's credential, a sign-in link a reviewer's."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):

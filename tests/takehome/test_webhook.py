@@ -32,6 +32,7 @@ from challenges.roster import RosterEntry
 from runner.intake.take_in import IntakeOptions, new_work_dir, take_in
 from runner.intake.url_policy import UrlPolicy
 from runner.pipeline import chooser_for, request_for
+from runner.review_desk.accounts import login_link
 from runner.store.runs import Store
 from takehome.web.app import create_app
 from takehome.web.config import WatchedRepo, WebConfig
@@ -355,6 +356,9 @@ def test_takehome_serve_answers_a_signed_ping_and_logs_no_token(tmp_path: Path):
         link = new_link(store, PORTAL_SECRET, f"http://127.0.0.1:{port}", "kv-store", "alice",
                         timedelta(hours=1))  # fmt: skip
     token = link.rsplit("/", 1)[1]
+    with Store.open(f"sqlite:///{tmp_path / 'served.db'}") as store:
+        sign_in = login_link(store, "ana", f"http://127.0.0.1:{port}")
+    sign_in_token = sign_in.rsplit("/", 1)[1]
     roster = tmp_path / "roster.csv"
     roster.write_text(f"alias,repo\nalice,{ROSTER_URL}\n")
     env = _environment(tmp_path, TAKEHOME_WEBHOOK_SECRET=WEBHOOK_SECRET,
@@ -378,13 +382,16 @@ def test_takehome_serve_answers_a_signed_ping_and_logs_no_token(tmp_path: Path):
         page = httpx.get(link, timeout=10)
         assert page.status_code == 200
         assert "In-memory key-value store" in page.text
+        assert httpx.get(sign_in, timeout=10).status_code == 200
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
     assert "Traceback" not in output
     assert '"GET /invite/<token> HTTP/1.1" 200' in output
+    assert '"GET /login/<token> HTTP/1.1" 200' in output
     assert token not in output
+    assert sign_in_token not in output
 
 
 def test_takehome_serve_refuses_a_short_secret(tmp_path: Path):
