@@ -10,12 +10,16 @@ so one challenge's fingerprints never meet another's and a lookup needs no join.
 content hash and the fingerprinter's parameters) and the fingerprints themselves, sorted, 8
 bytes each: the exact similarity of a candidate found by lookup, and its rows when replaced.
 
-A lookup (``nearest``) counts, per hash of the query, the submissions holding it (GROUP BY on
-the indexed hash) and drops those held by more than ``COMMON_SHARE`` of the challenge's
-indexed submissions (boilerplate, as in ``graders.similarity.index``); then counts the shared
-fingerprints per submission over the rest (GROUP BY submission), and computes the exact
-similarity of the best ``CANDIDATES`` times k of them from their stored sets. Queries go in chunks
-of ``CHUNK`` hashes (SQLite's and PostgreSQL's limits on bound parameters).
+A lookup (``nearest``) first drops the query's common hashes: those held by more than
+``COMMON_SHARE`` of the challenge's indexed submissions (boilerplate, as in
+``graders.similarity.index``) or by more than ``COMMON_POSTINGS`` of them, whatever the share
+(a fragment a thousand others wrote tells nothing about copying, and counting its holders
+would cost a lookup as much as everything else). Each hash is probed on the index for a
+holder past that limit (``LIMIT 1 OFFSET limit``), so a popular hash costs at most the limit,
+never its whole posting list. Then it counts the shared fingerprints per submission over the
+rest (GROUP BY submission on the indexed hash) and computes the exact similarity of the best
+``CANDIDATES`` times k of them from their stored sets. Queries go in chunks of ``CHUNK``
+hashes (SQLite's and PostgreSQL's limits on bound parameters).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +50,8 @@ CHUNK = 500
 """Hashes per query."""
 CANDIDATES = 4
 """Candidates (by shared count) per wanted match whose exact similarity is computed."""
+COMMON_POSTINGS = 1_000
+"""Submissions holding a hash beyond which it is common, whatever the share."""
 _MASK = (1 << 61) - 1
 
 
@@ -216,12 +222,8 @@ class FingerprintRecords(StoreBase):
     def _common(self, session: Session, query: Sequence[int], total: int) -> set[int]:
         if total < COMMON_MIN_COHORT:
             return set()
-        limit = COMMON_SHARE * total
-        common: set[int] = set()
-        for chunk in _chunks(query):
-            grouped = (
-                select(FingerprintRow.hash).where(FingerprintRow.hash.in_(chunk))
-                .group_by(FingerprintRow.hash).having(func.count() > limit)
-            )  # fmt: skip
-            common.update(session.scalars(grouped))
-        return common
+        limit = min(int(COMMON_SHARE * total), COMMON_POSTINGS)
+        probe = select(FingerprintRow.submission_id).where(
+            FingerprintRow.hash == bindparam("value")
+        ).order_by(FingerprintRow.submission_id).limit(1).offset(limit)  # fmt: skip
+        return {h for h in query if session.execute(probe, {"value": h}).first() is not None}

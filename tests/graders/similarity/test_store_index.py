@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
+from runner.store import fingerprints
 from runner.store.fingerprints import CHUNK, IndexedSet, pack, salt, unpack
 from runner.store.runs import Store
 from tests.runner import test_store as shared
@@ -95,3 +98,18 @@ def test_packed_sets_round_trip() -> None:
     values = _hashes(7) | {0, (1 << 61) - 1}
     assert unpack(pack(values)) == values
     assert len(pack(values)) == 8 * len(values)
+
+
+def test_fingerprints_many_hold_are_dropped_whatever_the_share(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fingerprints, "COMMON_POSTINGS", 3)
+    popular = sorted(_hashes(98, 40))
+    ids = [_submission(store, f"s{n}") for n in range(10)]
+    sets = [
+        IndexedSet(sid, "k", (popular if n < 4 else []) + sorted(_hashes(n, 60)))
+        for n, sid in enumerate(ids)
+    ]
+    store.index_many("kv-store", sets)
+    found = store.nearest("kv-store", frozenset(popular) | _hashes(2, 60), 3)
+    assert [(m.submission_id, m.shared, m.similarity) for m in found] == [(ids[2], 60, 1.0)]
