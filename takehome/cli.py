@@ -34,6 +34,8 @@ COMMANDS = {
 CHALLENGE_COMMANDS = {
     "validate": "takehome.commands.admin:validate_command",
     "check": "takehome.commands.grading:check_command",
+    "handout": "takehome.commands.challenges:handout_command",
+    "new": "takehome.commands.challenges:new_command",
 }
 
 
