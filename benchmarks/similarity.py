@@ -1,34 +1,37 @@
-"""Similarity on a synthetic cohort: 500 submissions of 3 files each, indexed and queried.
+"""Similarity on a synthetic cohort: 1,000 submissions of 3 files, about 300 lines each.
 
 Each submission is a deterministic mutation of one of the kv-store solutions (the reference,
 the strong, buggy and partial samples: identifiers renamed, functions reordered, no-op
-statements inserted) plus two files of generated code of its own (about 100 lines each).
-Ten submissions are disguised copies of another one (planted pairs). Prints the files per
-second and wall time of the whole run (read, tokenise, fingerprint, index, rank), the pairs
-the index counted against the all-pairs count it avoided, whether the planted pairs rank on
-top, and the time to look one new submission up in the index.
+statements inserted) plus two files of generated code of its own (about 45 and 25 lines).
+Ten submissions are disguised copies of another one (planted pairs). Prints the wall and CPU
+time of the whole run (read, tokenise, fingerprint, index, rank) over WORKERS processes (all
+cores by default) with the load average it ran under, the pairs the index counted, whether
+the planted pairs rank on top; then, when ``copydetect`` is installed (``pip install
+copydetect`` into the venv for the run; it is no dependency), copydetect and this grader on
+the same first AGAINST submissions (copydetect compares every pair of files: all 1,000 would
+take it a quarter of an hour), and the ratio. The store's index at 100,000 submissions is
+``benchmarks/similarity_store.py``.
 
-    .venv/bin/python benchmarks/similarity.py [SUBMISSIONS [WORKERS]]
+    .venv/bin/python benchmarks/similarity.py [SUBMISSIONS [WORKERS [AGAINST]]]
 """
 
 from __future__ import annotations
 
 import builtins
+import importlib
 import keyword
+import os
 import random
 import re
+import resource
 import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 from challenges.load import CATALOG
-from graders.similarity.analysis import compare
-from graders.similarity.documents import document
-from graders.similarity.sources import source_files
-from graders.similarity.starter import starter_hashes
+from graders.similarity.analysis import Comparison, compare
 
 KV = CATALOG / "kv-store"
 SOURCES = [KV / "solution", KV / "samples" / "strong", KV / "samples" / "buggy",
@@ -130,8 +133,8 @@ def cohort(root: Path, size: int) -> list[Path]:
         folder = root / f"s{number:04d}"
         folder.mkdir()
         (folder / "kvstore.py").write_text(mutated(texts[number % len(texts)], rng))
-        (folder / "helpers.py").write_text(generated(rng))
-        (folder / "extras.py").write_text(generated(rng))
+        (folder / "helpers.py").write_text(generated(rng, 2))
+        (folder / "extras.py").write_text(generated(rng, 1))
         folders.append(folder)
     for number in range(PLANTED):  # s{k} copies s{k + size // 2}, disguised
         original, copy = folders[number + size // 2], folders[number]
@@ -141,43 +144,66 @@ def cohort(root: Path, size: int) -> list[Path]:
     return folders
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the workers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _ours(folders: list[Path], workers: int) -> tuple[float, float, Comparison]:
+    started, cpu_started = time.perf_counter(), _cpu()
+    comparison = compare("kv-store", KV / "starter", folders, workers=workers)
+    return time.perf_counter() - started, _cpu() - cpu_started, comparison
+
+
+def _copydetect(root: Path, folders: list[Path], workers: int) -> str:
+    """copydetect (all pairs of files) and ours on the same ``folders``: times and ratio."""
+    try:
+        copy_detector = importlib.import_module("copydetect").CopyDetector
+    except ImportError:
+        return "copydetect: not installed (pip install copydetect into the venv for this run)"
+    subset = root / "copydetect"
+    subset.mkdir()
+    for folder in folders:
+        shutil.copytree(folder, subset / folder.name)
+    started = time.perf_counter()
+    detector = copy_detector(test_dirs=[str(subset)], boilerplate_dirs=[str(KV / "starter")],
+                            extensions=["py"], autoopen=False, silent=True)  # fmt: skip
+    detector.run()
+    theirs = time.perf_counter() - started
+    ours, _, _ = _ours([subset / f.name for f in folders], workers)
+    return (
+        f"copydetect on the first {len(folders)} submissions ({3 * len(folders)} files, all "
+        f"pairs): {theirs:.1f} s, ours on the same {ours:.2f} s: {theirs / ours:.0f}x"
+    )
+
+
 def main() -> None:
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else os.cpu_count() or 1
+    against = int(sys.argv[3]) if len(sys.argv) > 3 else 200
     root = Path(tempfile.mkdtemp(prefix="similarity-bench-"))
     try:
         folders = cohort(root, size)
         files = sum(len(list(f.iterdir())) for f in folders)
         lines = sum(len(p.read_text().splitlines()) for f in folders for p in f.iterdir())
-        started, cpu_started = time.perf_counter(), time.process_time()
-        comparison = compare("kv-store", KV / "starter", folders, workers=workers)
-        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        load = os.getloadavg()[0]
+        wall, cpu, comparison = _ours(folders, workers)
         report = comparison.report
         planted = {(f"s{n:04d}", f"s{n + size // 2:04d}") for n in range(PLANTED)}
         top = {(p.a, p.b) for p in report.pairs[:PLANTED]}
-        starter = starter_hashes(source_files(KV / "starter"))
-        newcomer = root / "newcomer"
-        shutil.copytree(folders[3], newcomer)
-        lookup_started = time.perf_counter()
-        query = document("newcomer", newcomer, "submission", starter)
-        postings: dict[int, list[str]] = {}
-        for name, doc in comparison.documents.items():
-            for value in doc.hashes:
-                postings.setdefault(value, []).append(name)
-        index_built = time.perf_counter()
-        hits = Counter(n for value in query.hashes for n in postings.get(value, ()))
-        lookup = time.perf_counter() - index_built
         all_pairs = size * (size - 1) // 2
         print(
-            f"similarity: {size} submissions, {files} files ({lines} lines) in {wall:.2f} s wall, "
-            f"{cpu:.2f} s CPU in this process, {workers} worker(s) ({files / wall:.0f} files/s); "
-            f"pairs counted through the index "
-            f"{len(report.pairs)} of {all_pairs} (all-pairs comparisons avoided: "
-            f"{all_pairs - len(report.pairs)}); {report.common_fingerprints} common fingerprints "
-            f"dropped; planted copies in the top {PLANTED}: {len(top & planted)}/{PLANTED}; "
-            f"one new submission looked up in {lookup * 1000:.1f} ms (fingerprinted in "
-            f"{(index_built - lookup_started) * 1000:.0f} ms incl. an in-memory index rebuild; "
-            f"best match {hits.most_common(1)[0][0] if hits else None})"
+            f"similarity: {size} submissions, {files} files ({lines / size:.0f} lines each) in "
+            f"{wall:.2f} s wall, {cpu:.2f} s CPU (all processes), {workers} worker(s) "
+            f"({files / wall:.0f} files/s; load average {load:.1f} on {os.cpu_count()} cores); "
+            f"pairs counted through the index {len(report.pairs)} of {all_pairs}; "
+            f"{report.common_fingerprints} common fingerprints dropped; planted copies in the "
+            f"top {PLANTED}: {len(top & planted)}/{PLANTED}; "
+            + (_copydetect(root, folders[:against], workers) if against else "")
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -41,10 +41,11 @@ class Comparison:
 
 def submission_names(paths: Sequence[Path]) -> list[str]:
     """Each directory's own name; the paths as given when two names would be the same."""
-    resolved = [path.resolve() for path in paths]
-    for number, path in enumerate(resolved):
-        if path in resolved[:number]:
+    seen: set[Path] = set()
+    for number, path in enumerate(path.resolve() for path in paths):
+        if path in seen:
             raise SimilarityError(f"{paths[number]}: given twice")
+        seen.add(path)
     names = [path.name or str(path) for path in paths]
     return names if len(set(names)) == len(names) else [str(path) for path in paths]
 
@@ -72,7 +73,8 @@ class _Scored:
             ]  # fmt: skip
         kind = "submission" if second.kind == "submission" else second.kind
         value = similarity(shared, self.sizes[a], self.sizes[b])
-        return Pair(
+        build = Pair if regions else Pair.model_construct  # most pairs of a large cohort: no
+        return build(  # regions, and values computed here: not worth validating one by one
             a=first.name, b=second.name, b_kind=kind, similarity=round(value, 4),
             shared=shared, percentile=percentile, regions=regions,
         )  # fmt: skip

@@ -39,14 +39,18 @@ def _label(node: ast.AST) -> str:
     return type(node).__name__
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_Kind = tuple[str | None, tuple[str, ...], bool]
+_KINDS: dict[type[ast.AST], _Kind] = {}
+"""Per node type: its fixed label (None: depends on the node), the fields walked, and
+whether it opens a segment."""
 
 
-def _fields(node: ast.AST) -> tuple[str, ...]:
-    kind = type(node)
-    if kind not in _FIELDS:
-        _FIELDS[kind] = tuple(name for name in node._fields if name not in _SKIPPED_FIELDS)
-    return _FIELDS[kind]
+def _kind(node_type: type[ast.AST]) -> _Kind:
+    fields = tuple(name for name in node_type._fields if name not in _SKIPPED_FIELDS)
+    fixed = node_type not in (ast.Name, ast.Constant, ast.GeneratorExp)
+    label = node_type.__name__ if fixed else None
+    return _KINDS.setdefault(node_type, (label, fields, issubclass(node_type, _DEFINITIONS)))
 
 
 class _Emitter:
@@ -55,21 +59,26 @@ class _Emitter:
         self.segment = 0
 
     def walk(self, node: ast.AST, line: int) -> None:
+        label, fields, opens = _KINDS.get(type(node)) or _kind(type(node))
         line = getattr(node, "lineno", line)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        if opens:
             self.segment += 1
-        self.tokens.append(Token(_label(node), line, self.segment))
-        for name in _fields(node):
+        self.tokens.append(Token(label or _label(node), line, self.segment))
+        for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                self.walk(value, line)
-            elif isinstance(value, list) and value:
+            if value is None:
+                continue
+            if type(value) is list:
+                if not value:
+                    continue
                 for item in value:
                     if isinstance(item, ast.AST):
                         self.walk(item, line)
                 if isinstance(value[0], ast.stmt):
                     end = getattr(value[-1], "end_lineno", line) or line
                     self.tokens.append(Token("}", end, self.segment))
+            elif isinstance(value, ast.AST):
+                self.walk(value, line)
 
 
 def python_tokens(source: str) -> list[Token]:
