@@ -81,13 +81,17 @@ class PortalRecords(StoreBase):
                 raise StoreError(f"invitation {invitation_id} does not exist")
             return Invitation.of(row)
 
-    def use_invitation(self, invitation_id: str) -> bool:
+    def use_invitation(self, invitation_id: str, again_after: datetime | None = None) -> bool:
         """Spend the invitation on a submission; False when it was already spent (or does
-        not exist). Whoever updates the row first wins, across threads and processes."""
+        not exist). Whoever updates the row first wins, across threads and processes. With
+        ``again_after`` (the use a repository that could not be fetched left), it is spent
+        again only while that use is still the last one: of two re-submissions, one wins."""
+        spent = (InvitationRow.used_at.is_(None) if again_after is None
+                 else InvitationRow.used_at == again_after)  # fmt: skip
         with self._transaction() as session:
             newest = session.scalar(select(func.max(ScorecardRow.id))) or 0
             return rowcount(session, update(InvitationRow).where(
-                InvitationRow.id == invitation_id, InvitationRow.used_at.is_(None),
+                InvitationRow.id == invitation_id, spent,
             ).values(used_at=utc_now(), scorecards_before=newest)) == 1  # fmt: skip
 
     def release_invitation(self, invitation_id: str) -> None:

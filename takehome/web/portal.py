@@ -193,9 +193,7 @@ class Portal:
             check_url(url, policy)
         except RepoRejected as error:
             return self.invite_page(token, invitation, challenge, str(error), url[:MAX_URL])
-        if retried is not None and invitation.used_at == retried:  # not taken meanwhile
-            self.store.release_invitation(invitation.id)
-        if not self.store.use_invitation(invitation.id):  # a second submission racing this one
+        if not self.store.use_invitation(invitation.id, retried):  # another submission won
             raise Refused("This invitation was already used. An invitation takes one "
                           "submission.", result_url=f"/invite/{token}/result")  # fmt: skip
         try:

@@ -105,3 +105,14 @@ def test_latest_scorecard_of_one_alias(store: Store, make_card: CardFactory) -> 
     bob = store.latest_scorecard("kv-store", "bob")
     assert bob is not None
     assert bob.submission.id == "bob"
+
+
+def test_of_two_resubmissions_after_a_rejected_repository_one_wins(store: Store) -> None:
+    invitation = store.create_invitation("kv-store", "alice", None)
+    assert store.use_invitation(invitation.id)
+    left = store.invitation(invitation.id)
+    assert left is not None
+    assert left.used_at is not None
+    results = _race(*[lambda: store.use_invitation(invitation.id, left.used_at)] * 2)
+    assert sorted(results) == [False, True]
+    assert not store.use_invitation(invitation.id, left.used_at)  # that use is gone now
