@@ -68,7 +68,7 @@ def cli() -> None:
 
 @cli.group("challenge", cls=LazyGroup, lazy=CHALLENGE_COMMANDS)
 def challenge_group() -> None:
-    """Validate and check challenges."""
+    """Create, validate, check and hand out challenges."""
 
 
 def main() -> None:
