@@ -20,6 +20,7 @@ from pydantic import Field
 
 from graders.base import StrictModel, Submission
 from graders.similarity.corpus import challenge_solutions
+from graders.similarity.errors import SimilarityError
 from graders.similarity.hashes import challenge_starter, tree_hashes
 from graders.similarity.index import similarity
 
@@ -85,7 +86,11 @@ class SimilarityGrader:
 
     def measure(self, submission: Submission) -> SimilarityMeasurement:
         root = submission.challenge.root
-        mine = tree_hashes(submission.tree, challenge_starter(root))
+        unreadable = None
+        try:  # a candidate's file never raises here: an exception is taken for an infra error
+            mine = tree_hashes(submission.tree, challenge_starter(root))
+        except SimilarityError as error:
+            mine, unreadable = frozenset(), str(error)
         corpus = _corpus(root)
         lookup = self._earlier(submission) if self._earlier is not None else None
         found = [
@@ -98,7 +103,9 @@ class SimilarityGrader:
             found += [SimilarityMatch(id=name, kind="submission", similarity=value)
                       for name, value in lookup.nearest(mine, NEAREST)]  # fmt: skip
         reason = None
-        if not mine:
+        if unreadable is not None:
+            reason = f"not compared: {unreadable}"
+        elif not mine:
             reason = "no code of the candidate's own to compare (starter code only, or none)"
         elif not corpus and lookup is None:
             reason = "nothing to compare with (no reference, no samples, no earlier submissions)"

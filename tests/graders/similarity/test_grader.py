@@ -148,3 +148,21 @@ def test_nothing_to_compare_with_is_not_scored(tmp_path) -> None:
     assert measured.reason is not None
     assert measured.reason.startswith("nothing to compare with")
     assert measured.nearest == []
+
+
+def test_an_unreadable_file_is_a_reason_not_an_error(with_row, tmp_path, monkeypatch) -> None:
+    tree = _copy(tmp_path)
+    (tree / "secret.py").write_text("x = 1\n")
+    original = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.name == "secret.py":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    measured = _measure(with_row, tree)
+    assert measured.reason is not None
+    assert measured.reason.startswith("not compared: ")
+    assert "secret.py: cannot be read (Permission denied)" in measured.reason
+    assert _card(with_row, measured).score is None
