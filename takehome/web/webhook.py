@@ -48,6 +48,10 @@ class Verdict:
     """The repository the delivery names, for the deliveries table."""
 
 
+SHOWN_URL = 200
+"""A repository URL echoed in a reply is cut here: a payload's URL can be a megabyte long."""
+
+
 def _error(status: int, reason: str) -> Verdict:
     return Verdict(status, {"error": reason})
 
@@ -104,7 +108,8 @@ def _push(data: dict[str, Any], config: WebConfig, received: datetime) -> Verdic
         return _error(400, "push payload: repository.clone_url is not a URL")
     watched = config.watched(clone_url)
     if watched is None:
-        return _ignored(f"{clone_url} is not on the roster")
+        shown = clone_url if len(clone_url) <= SHOWN_URL else clone_url[:SHOWN_URL] + "..."
+        return _ignored(f"{shown} is not on the roster")
     if watched.ref is not None and ref not in {watched.ref, f"refs/heads/{watched.ref}"}:
         return _ignored(f"push to {ref}; the roster grades {watched.ref} of {watched.alias}")
     entry = RosterEntry(alias=watched.alias, repo=watched.clone_url, ref=watched.ref,

@@ -207,6 +207,14 @@ def test_a_repo_not_on_the_roster_is_acknowledged_and_ignored(hook: Hook):
     assert hook.queued.requests == []
 
 
+def test_a_huge_url_not_on_the_roster_is_not_echoed_whole(hook: Hook):
+    url = "https://github.com/mallory/" + "k" * 500_000 + ".git"
+    response = hook.deliver(push(clone_url=url))
+    assert response.status_code == 202
+    assert len(response.text) < 1_000
+    assert response.json()["reason"].endswith("... is not on the roster")
+
+
 @pytest.mark.parametrize(
     ("body", "event", "reason"),
     [
