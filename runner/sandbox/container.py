@@ -29,7 +29,7 @@ import requests.exceptions
 from challenges.model import Limits
 from graders.base import RunEvidence
 from runner.errors import InfraError
-from runner.sandbox.engine import ENGINE_ERRORS
+from runner.sandbox.engine import ENGINE_ERRORS, engine_message
 from runner.sandbox.handoff import HANDOFF, HOSTS_NAME, Handoff
 from runner.sandbox.reaper import mark_active, mark_done, owner_label
 from runner.sandbox.run_images import HOST_GRACE, LABEL, RUN_DIR, RunImage
@@ -121,7 +121,9 @@ def start_container(
         if container is not None:
             _discard_container(container)
         handoff.remove()
-        raise InfraError(f"the Docker engine failed to start a run container: {error}") from None
+        raise InfraError(
+            f"the Docker engine failed to start a run container: {engine_message(error)}"
+        ) from None
     return RunContainer(container, handoff, limits)
 
 
@@ -177,7 +179,9 @@ def run_suite(run: RunContainer, tree: Path) -> RunEvidence:
             seconds=round(seconds, 4),
         )
     except ENGINE_ERRORS as error:
-        raise InfraError(f"the Docker engine failed during the run: {error}") from None
+        raise InfraError(
+            f"the Docker engine failed during the run: {engine_message(error)}"
+        ) from None
     finally:
         try:
             _remove(container)

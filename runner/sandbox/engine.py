@@ -19,6 +19,23 @@ ENGINE_ERRORS = (
 """What a call to the engine raises when the engine, not the submission, is at fault."""
 
 
+MESSAGE_CAP = 300
+
+
+def engine_message(error: BaseException) -> str:
+    """What the engine said, on one line: its own explanation of an API error ("500: no
+    space left on device"), not the SDK's text with the socket URL it called; capped."""
+    if isinstance(error, docker.errors.APIError):
+        said = error.explanation
+        text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said or "")
+        status = error.status_code
+        text = f"{status}: {text}" if status and text else text or f"HTTP {status}"
+    else:
+        text = str(error) or error.__class__.__name__
+    text = " ".join(text.split())
+    return text if len(text) <= MESSAGE_CAP else text[:MESSAGE_CAP] + "..."
+
+
 def connect(timeout: float = 60.0) -> docker.DockerClient:
     """A client for the engine of DOCKER_HOST (or the local socket), API version negotiated.
 

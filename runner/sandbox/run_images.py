@@ -19,7 +19,7 @@ import docker.errors
 from challenges.load import Challenge
 from runner.errors import ImageError, InfraError
 from runner.sandbox.base_image import ensure_base_image
-from runner.sandbox.engine import ENGINE_ERRORS
+from runner.sandbox.engine import ENGINE_ERRORS, engine_message
 from runner.sandbox.handoff import HANDOFF, TREE_NAME
 
 WRAPPER_DIR = Path(__file__).parent / "wrapper"
@@ -177,5 +177,7 @@ def ensure_run_image(
         last = next((line for line in reversed(lines) if line), str(error))
         raise ImageError(f"building the image of {challenge.config.id} failed: {last}") from None
     except ENGINE_ERRORS as error:
-        raise InfraError(f"the Docker engine failed while preparing the image: {error}") from None
+        raise InfraError(
+            f"the Docker engine failed while preparing the image: {engine_message(error)}"
+        ) from None
     return RunImage(tag=tag, id=str(image.id), base=base)
