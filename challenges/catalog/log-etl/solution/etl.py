@@ -27,8 +27,6 @@ from typing import Any
 _BOM = b"\xef\xbb\xbf"
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
-StrPath = str | os.PathLike[str]
-
 
 class EtlError(Exception):
     """An input path is missing or is not what the job needs (never a file's content)."""
@@ -162,7 +160,7 @@ def _check_files(paths: list[Path]) -> None:
             raise EtlError(f"not a readable file: {path}")
 
 
-def load(paths: Iterable[StrPath]) -> LoadResult:
+def load(paths: Iterable[str | os.PathLike[str]]) -> LoadResult:
     """Read ``paths`` in the order given; keep the first valid record of each id."""
     files = [Path(path) for path in paths]
     _check_files(files)
@@ -259,7 +257,7 @@ def _inputs(directory: Path, output: Path) -> list[Path]:
     return [directory / name for name in names]
 
 
-def run(input_dir: StrPath, output_path: StrPath) -> dict[str, Any]:
+def run(input_dir: str | os.PathLike[str], output_path: str | os.PathLike[str]) -> dict[str, Any]:
     """Summarise every ``*.jsonl`` file of ``input_dir`` into ``output_path``, atomically."""
     directory, output = Path(input_dir), Path(output_path)
     if not directory.is_dir():

@@ -27,8 +27,6 @@ from typing import Any
 _UTF8_MARK = b"\xef\xbb\xbf"
 _STAMP_PATTERN = "%Y-%m-%dT%H:%M:%SZ"
 
-AnyPath = str | os.PathLike[str]
-
 
 class EtlError(Exception):
     """An input path is missing or is not what the job needs (never a file's content)."""
@@ -100,7 +98,7 @@ def _input_files(folder: Path, output: Path) -> list[Path]:
     return [folder / name for name in names]
 
 
-def run(input_dir: AnyPath, output_path: AnyPath) -> dict[str, Any]:
+def run(input_dir: str | os.PathLike[str], output_path: str | os.PathLike[str]) -> dict[str, Any]:
     """Summarise every ``*.jsonl`` file of ``input_dir`` into ``output_path``, atomically."""
     folder, output = Path(input_dir), Path(output_path)
     if not folder.is_dir():
@@ -235,7 +233,7 @@ def _require_files(paths: list[Path]) -> None:
             raise EtlError(f"not a readable file: {path}")
 
 
-def load(paths: Iterable[AnyPath]) -> LoadResult:
+def load(paths: Iterable[str | os.PathLike[str]]) -> LoadResult:
     """Read ``paths`` in the order given; keep the first valid record of each id."""
     files = [Path(path) for path in paths]
     _require_files(files)
