@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from challenges.load import Challenge, load_challenge
 from challenges.samples import samples
 from graders.registry import available
 from runner.check import check_samples
+from runner.pipeline import PipelineConfig
 from runner.sandbox.engine import Engine
 from runner.sandbox.run_images import RunImage, ensure_run_image
 
@@ -29,14 +31,16 @@ def _module(path: Path, name: str) -> ModuleType:
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up while the class is built
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
-        spec.loader.exec_module(module)
+        spec.loader.exec_module(module)  # no __pycache__ inside the bundled challenge
     finally:
+        sys.dont_write_bytecode = writes_bytecode
         del sys.modules[name]
     return module
 
 
-def _spec_example(tmp_path: Path) -> tuple[Path, dict]:
+def _spec_example(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     """Build the spec's two example files and return the summary the spec promises."""
     text = (ROOT / "spec.md").read_text(encoding="utf-8")
     a_lines, b_lines = (
@@ -54,7 +58,9 @@ def _spec_example(tmp_path: Path) -> tuple[Path, dict]:
 
 
 @pytest.mark.parametrize("sample", ["solution", "samples/strong", "samples/renamed_copy"])
-def test_spec_worked_example_is_what_the_reference_and_good_samples_produce(tmp_path, sample):
+def test_spec_worked_example_is_what_the_reference_and_good_samples_produce(
+    tmp_path: Path, sample: str
+) -> None:
     src, expected = _spec_example(tmp_path)
     etl = _module(ROOT / sample / "etl.py", f"log_etl_{sample.replace('/', '_')}")
     out = tmp_path / "out.json"
@@ -72,8 +78,8 @@ def log_etl() -> Challenge:
 @pytest.mark.docker
 @pytest.mark.usefixtures("no_leftovers")
 def test_every_log_etl_sample_lands_in_its_expected_ranges(
-    log_etl: Challenge, engine: Engine, pipeline_config, tmp_path: Path
-):
+    log_etl: Challenge, engine: Engine, pipeline_config: PipelineConfig, tmp_path: Path
+) -> None:
     image: RunImage = ensure_run_image(
         engine, log_etl, os.environ.get(BASE_IMAGE_ENV, "takehome-base:bookworm")
     )
@@ -94,4 +100,8 @@ def test_every_log_etl_sample_lands_in_its_expected_ranges(
     reference = {row.id: row.score for row in by_name["solution"].criteria if row.kind == "auto"}
     renamed = {row.id: row.score for row in by_name["renamed_copy"].criteria if row.kind == "auto"}
     assert renamed == reference
-    assert by_name["weak"].auto_score < by_name["buggy"].auto_score < by_name["strong"].auto_score
+    weak, buggy, strong = (by_name[name].auto_score for name in ("weak", "buggy", "strong"))
+    assert weak is not None
+    assert buggy is not None
+    assert strong is not None
+    assert weak < buggy < strong
