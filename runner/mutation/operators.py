@@ -9,8 +9,8 @@ Kinds: ``arithmetic`` (``+`` ↔ ``-``, ``*`` ↔ ``//``...), ``comparison`` (``
 ``==`` ↔ ``!=``, ``in`` ↔ ``not in``...), ``constant`` (numbers + 1, booleans flipped, strings
 emptied; never an exception's message nor a name in ``__all__``), ``condition`` (an
 ``if``/``while``/ternary/``assert`` test negated, ``and`` ↔ ``or``), ``statement`` (a statement
-replaced by ``pass``), ``return`` (the returned value replaced by ``None``), ``slice`` (a slice
-bound moved by one).
+replaced by ``pass``; never a definition, an import or ``__all__``), ``return`` (the returned
+value replaced by ``None``), ``slice`` (a slice bound moved by one).
 """
 
 from __future__ import annotations
@@ -101,15 +101,20 @@ def _annotation_nodes(tree: ast.AST) -> set[int]:
     return {id(inner) for root in roots for inner in ast.walk(root)}
 
 
+def _assigns_all(node: ast.AST) -> bool:
+    """``__all__ = [...]``: it only changes what ``from module import *`` takes."""
+    return isinstance(node, ast.Assign) and any(
+        isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+    )
+
+
 def _unjudged_strings(tree: ast.AST) -> set[int]:
     """Strings no spec fixes: an exception's message and the names in ``__all__``."""
     roots: list[ast.AST] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise) and node.exc is not None:
             roots.append(node.exc)
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
-        ):
+        if isinstance(node, ast.Assign) and _assigns_all(node):
             roots.append(node.value)
     return {
         id(inner)
@@ -220,7 +225,8 @@ def _statement_edits(node: ast.AST, site: int) -> Iterator[Edit]:
         if not isinstance(body, list):
             continue
         for position, statement in enumerate(body):
-            if isinstance(statement, _KEPT_STATEMENTS) or is_docstring(statement, body):
+            if (isinstance(statement, _KEPT_STATEMENTS) or is_docstring(statement, body)
+                    or _assigns_all(statement)):  # fmt: skip
                 continue
 
             def remove(target: ast.AST, field: str = field, at: int = position) -> ast.AST:

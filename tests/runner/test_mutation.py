@@ -97,6 +97,7 @@ def test_docstrings_annotations_messages_and_all_are_never_mutated(solution: Pat
         befores
     )
     assert not [b for b in befores if b == "list[int]" or b == "int | None"]
+    assert not [b for b in befores if b.startswith("__all__")]
 
 
 def test_the_solutions_tests_and_unparsable_files_are_left_out(solution: Path) -> None:
