@@ -101,6 +101,9 @@ def declared_samples(root: Path) -> list[Sample]:
     found: list[Sample] = []
     problems = Problems()
     for path in sorted(p for p in samples_dir.iterdir() if is_directory(p)):
+        if path.name == "solution":
+            problems.add(f"{path}: 'solution' is the reference solution's name: rename the sample")
+            continue
         expected = problems.collect(load_toml_model, path / "expected.toml", SampleExpectation)
         if expected is not None and path.name != STARTER:
             found.append(Sample(path.name, path, expected))

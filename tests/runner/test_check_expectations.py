@@ -153,3 +153,9 @@ def test_timing_warns_under_three_times_headroom(kv_store: Challenge) -> None:
     tight = kv_store.config.limits.model_copy(update={"wall_timeout": "1s"})
     line = timing_line([card], tight)
     assert (line.verdict, line.details) == ("warn", ["wall timeout: under 3x headroom"])
+
+
+def test_a_sample_named_like_the_reference_is_refused(kv_copy: Path) -> None:
+    shutil.copytree(kv_copy / "samples" / "strong", kv_copy / "samples" / "solution")
+    with pytest.raises(ChallengeError, match=r"'solution' is the reference solution's name"):
+        samples(load_challenge(kv_copy, available()))
