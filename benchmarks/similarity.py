@@ -200,7 +200,7 @@ def main() -> None:
             f"similarity: {size} submissions, {files} files ({lines / size:.0f} lines each) in "
             f"{wall:.2f} s wall, {cpu:.2f} s CPU (all processes), {workers} worker(s) "
             f"({files / wall:.0f} files/s; load average {load:.1f} on {os.cpu_count()} cores); "
-            f"pairs counted through the index {len(report.pairs)} of {all_pairs}; "
+            f"pairs sharing code (through the index) {report.pairs_sharing} of {all_pairs}; "
             f"{report.common_fingerprints} common fingerprints dropped; planted copies in the "
             f"top {PLANTED}: {len(top & planted)}/{PLANTED}; "
             + (_copydetect(root, folders[:against], workers) if against else "")

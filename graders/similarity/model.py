@@ -54,7 +54,10 @@ class SimilarityReport(_Model):
     schema_version: Literal[1] = Field(description="Version of this report format.")
     challenge: str = Field(description="The challenge id.")
     submissions: list[SubmissionSummary] = Field(description="Each submission, as given.")
-    pairs: list[Pair] = Field(description="Submission pairs sharing code, most similar first.")
+    pairs: list[Pair] = Field(
+        description="Submission pairs sharing code, most similar first (at most 5,000 listed)."
+    )
+    pairs_sharing: int = Field(description="Submission pairs sharing code, listed or not.")
     cohort_pairs: int = Field(description="All submission pairs, scored or not (n(n-1)/2).")
     common_fingerprints: int = Field(description="Fingerprints dropped as common to the cohort.")
     known: list[str] = Field(description="The known solutions compared against.")

@@ -24,7 +24,7 @@ TOP = 20
 def summary(report: SimilarityReport, top: int) -> list[str]:
     """The top pairs with percentages, then each submission's nearest known solution."""
     lines = [f"{report.challenge}: {len(report.submissions)} submissions, "
-             f"{report.cohort_pairs} pairs, {len(report.pairs)} sharing code"]  # fmt: skip
+             f"{report.cohort_pairs} pairs, {report.pairs_sharing} sharing code"]  # fmt: skip
     for pair in report.pairs[:top]:
         where = f"above {pair.percentile:.0%} of pairs" if pair.percentile is not None else ""
         lines.append(f"{pair.similarity:7.1%}  {pair.a}  {pair.b}  ({pair.shared} shared; {where})")

@@ -10,6 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graders.similarity import analysis
 from graders.similarity.analysis import compare
 from graders.similarity.index import (
     COMMON_MIN_COHORT,
@@ -80,3 +81,13 @@ def test_fingerprinting_over_two_processes_gives_the_same_report() -> None:
     shared = compare("kv-store", KV / "starter", folders, workers=2).report
     assert shared == alone
     assert alone.pairs
+
+
+def test_only_the_most_similar_pairs_are_listed_and_all_are_counted(monkeypatch) -> None:
+    folders = [KV / "solution", *sorted(p for p in (KV / "samples").iterdir() if p.is_dir())]
+    everything = compare("kv-store", KV / "starter", folders).report
+    assert everything.pairs_sharing == len(everything.pairs) > 3
+    monkeypatch.setattr(analysis, "REPORTED_PAIRS", 3)
+    listed = compare("kv-store", KV / "starter", folders).report
+    assert listed.pairs_sharing == everything.pairs_sharing
+    assert listed.pairs == everything.pairs[:3]
