@@ -12,9 +12,11 @@ and per row (dbstat: the index and the sets apart), the load time, and lookup la
 (median and p95 of QUERIES lookups of disguised copies, and of fresh submissions of the same
 cohort: their popular fragments are the same).
 
-    .venv/bin/python benchmarks/similarity_store.py [SUBMISSIONS [DB_FILE]]
+    .venv/bin/python benchmarks/similarity_store.py [SUBMISSIONS [DB_FILE | URL]]
 
-A DB_FILE that already holds the index is reused (building 100,000 takes a minute or two).
+A DB_FILE that already holds the index is reused (building 100,000 takes a few minutes). A
+PostgreSQL URL (an empty database) is loaded through the store's own ``index_many``, a
+thousand submissions a call, and its sizes come from ``pg_relation_size``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from runner.store.fingerprints import pack, salt
+from sqlalchemy import text
+
+from runner.store.fingerprints import IndexedSet, pack, salt
 from runner.store.runs import Store
 
 CHALLENGE = "kv-store"
@@ -91,6 +95,27 @@ def sizes(path: Path) -> dict[str, int]:
     return {name: int(total) for name, total in found}
 
 
+def load_through_store(store: Store, sets: list[frozenset[int]]) -> float:
+    """Index the sets with ``Store.index_many``, a thousand submissions a call; seconds."""
+    started = time.perf_counter()
+    for start in range(0, len(sets), 1000):
+        numbers = range(start, min(start + 1000, len(sets)))
+        ids = [store.submission_for(CHALLENGE, f"c{n}", f"/r/{n}", None) for n in numbers]
+        if ids != [n + 1 for n in numbers]:
+            raise SystemExit(f"{store.name}: not an empty database")
+        store.index_many(CHALLENGE, [IndexedSet(n + 1, "synthetic", sets[n]) for n in numbers])
+    return time.perf_counter() - started
+
+
+def postgres_sizes(store: Store) -> dict[str, int]:
+    with store.engine.connect() as connection:
+        return {
+            table: int(connection.execute(text(f"SELECT pg_total_relation_size('{table}')"))
+                       .scalar_one())
+            for table in ("fingerprints", "fingerprint_sets")
+        }  # fmt: skip
+
+
 def _disguised(rng: random.Random, original: frozenset[int]) -> frozenset[int]:
     kept = [h for h in original if rng.random() < 0.7]
     return frozenset(kept + [rng.randrange(1 << 61) for _ in range(len(original) // 3)])
@@ -116,12 +141,16 @@ def _ms(times: list[float]) -> str:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    path = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tempfile.mkdtemp()) / "index.db"
+    where = sys.argv[2] if len(sys.argv) > 2 else str(Path(tempfile.mkdtemp()) / "index.db")
+    postgres = where.startswith("postgresql")
+    path = Path(where)
     sets = synthetic_sets(count)
     built = "reused"
-    if not path.exists():
+    if not postgres and not path.exists():
         built = f"built in {build(path, sets):.1f} s"
-    with Store.open(f"sqlite:///{path}") as store:
+    with Store.open(where if postgres else f"sqlite:///{path}") as store:
+        if postgres:
+            built = f"loaded through index_many in {load_through_store(store, sets):.1f} s"
         rows = store.count("fingerprints")
         indexed = store.count("fingerprint_sets")
         rng = random.Random(1)
@@ -130,15 +159,16 @@ def main() -> None:
         fresh = synthetic_sets(QUERIES, seed=99)
         copy_times, copy_found = _latencies(store, copies, [n + 1 for n in originals])
         fresh_times, _ = _latencies(store, fresh, [None] * QUERIES)
-    by_table = sizes(path)
+        by_table = postgres_sizes(store) if postgres else sizes(path)
     index_bytes = by_table.get("fingerprints", 0)
     set_bytes = by_table.get("fingerprint_sets", 0)
     print(
         f"similarity index: {indexed} submissions, {rows} fingerprint rows "
-        f"({rows / indexed:.0f} per submission) in {path} ({built}); index table "
+        f"({rows / indexed:.0f} per submission) in {store.name} ({built}); index table "
         f"{index_bytes / rows:.1f} bytes/row ({index_bytes / indexed:.0f} per submission), "
-        f"sets {set_bytes / indexed:.0f} bytes per submission, file "
-        f"{path.stat().st_size / 2**20:.0f} MiB; lookup of a disguised copy (top 5): "
+        f"sets {set_bytes / indexed:.0f} bytes per submission"
+        + ("" if postgres else f", file {path.stat().st_size / 2**20:.0f} MiB")
+        + "; lookup of a disguised copy (top 5): "
         f"{_ms(copy_times)}, its original first {copy_found}/{QUERIES}; of a fresh submission: "
         f"{_ms(fresh_times)}"
     )

@@ -15,11 +15,12 @@ A lookup (``nearest``) first drops the query's common hashes: those held by more
 ``graders.similarity.index``) or by more than ``COMMON_POSTINGS`` of them, whatever the share
 (a fragment a thousand others wrote tells nothing about copying, and counting its holders
 would cost a lookup as much as everything else). Each hash is probed on the index for a
-holder past that limit (``LIMIT 1 OFFSET limit``), so a popular hash costs at most the limit,
-never its whole posting list. Then it counts the shared fingerprints per submission over the
-rest (GROUP BY submission on the indexed hash) and computes the exact similarity of the best
-``CANDIDATES`` times k of them from their stored sets. Queries go in chunks of ``CHUNK``
-hashes (SQLite's and PostgreSQL's limits on bound parameters).
+holder past that limit (``LIMIT 1 OFFSET limit``; on PostgreSQL all hashes in one statement),
+so a popular hash costs at most the limit, never its whole posting list. Then it counts the
+shared fingerprints per submission over the rest (GROUP BY submission on the indexed hash)
+and computes the exact similarity of the best ``CANDIDATES`` times k of them from their
+stored sets. Queries go in chunks of ``CHUNK`` hashes (SQLite's and PostgreSQL's limits on
+bound parameters).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -223,7 +224,17 @@ class FingerprintRecords(StoreBase):
         if total < COMMON_MIN_COHORT:
             return set()
         limit = min(int(COMMON_SHARE * total), COMMON_POSTINGS)
-        probe = select(FingerprintRow.submission_id).where(
-            FingerprintRow.hash == bindparam("value")
-        ).order_by(FingerprintRow.submission_id).limit(1).offset(limit)  # fmt: skip
+        if session.get_bind().dialect.name == "postgresql":  # one round trip, not one a hash
+            found = session.scalars(_PROBE_ARRAY, {"hashes": list(query), "limit": limit})
+            return set(found)
+        probe = (
+            select(FingerprintRow.submission_id).where(FingerprintRow.hash == bindparam("value"))
+            .order_by(FingerprintRow.submission_id).limit(1).offset(limit)
+        )  # fmt: skip
         return {h for h in query if session.execute(probe, {"value": h}).first() is not None}
+
+
+_PROBE_ARRAY = text(
+    "SELECT h FROM unnest(CAST(:hashes AS bigint[])) AS h WHERE EXISTS (SELECT 1 FROM "
+    "fingerprints f WHERE f.hash = h ORDER BY f.submission_id LIMIT 1 OFFSET :limit)"
+)
