@@ -276,7 +276,7 @@ def test_search_on_thousands_of_chunks():
     index = BM25Index(chunks)
     assert len(index) == 2000
     for _ in range(50):
-        query = " ".join(rng.sample(vocabulary, 3))
+        query = " ".join(rng.sample(vocabulary, 10))
         hits = index.search(query, k=10)
         assert len(hits) == 10
         keys = [(-h.score, h.chunk.id) for h in hits]
