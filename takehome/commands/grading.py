@@ -194,8 +194,13 @@ def batch_command(
     default=None,
     help="Parallel slots (default: cores divided by the challenge's CPU quota).",
 )
+@click.option(
+    "--table",
+    is_flag=True,
+    help="Also print a Markdown table: each sample's score per row, the mutants, the time.",
+)
 def check_command(challenge_ref: str, out_dir: Path, runs: int, mutants: int,
-                  jobs: int | None) -> None:  # fmt: skip
+                  jobs: int | None, table: bool) -> None:  # fmt: skip
     """The challenge's quality gate: validation, the reference at full marks, the starter and
     every sample in their declared ranges, repeated runs (flaky tests named), mutation analysis
     of the hidden suite, the AI-written baseline and the suite's time against its timeout.
@@ -214,6 +219,10 @@ def check_command(challenge_ref: str, out_dir: Path, runs: int, mutants: int,
     for line in report.lines:
         for text in line.render():
             click.echo(text)
+    if table:
+        from runner.quality.table import markdown_table
+
+        click.echo("\n" + markdown_table(report))
     verdict = "PASSED" if report.passed else "FAILED"
     click.echo(f"{verdict}: {challenge.config.id} in {report.seconds:g}s; reports in {where}")
     if not report.passed:

@@ -17,6 +17,7 @@ from challenges.load import Challenge, load_challenge
 from graders.registry import available
 from runner.pipeline import PipelineConfig
 from runner.quality.gate import GateOptions, GateReport, run_gate
+from runner.quality.table import markdown_table
 from runner.sandbox.engine import Engine
 from runner.sandbox.run_images import ensure_run_image
 from tests.conftest import BASE_IMAGE, CATALOG
@@ -176,3 +177,14 @@ def test_one_verdict_per_sample_starter_rows_and_the_ai_ceiling(tmp_path: Path, 
     assert "ceiling 70%" in ai.text
     assert ai.details == ["assistant scores above the ceiling"]
     assert not report.passed
+    table = markdown_table(report).splitlines()
+    assert table[0] == (
+        "| sample | outcome | core | ttl | transactions | edge | concurrency | lint | complexity "
+        "| tests | auto total | verdict |"
+    )
+    assert table[2] == "| solution | passed | 25/25 | 15/15 | 15/15 | 10/10 | 10/10 | 5/5 | 5/5 " \
+        "| 100 % | 100 % | ok |"  # fmt: skip
+    assert table[3].startswith("| starter | test_failures | 0/25 |")
+    assert table[3].endswith("| FAIL |")
+    assert table[4].startswith("| assistant (AI-written) | passed |")
+    assert table[-1].startswith("Check wall time: ")
