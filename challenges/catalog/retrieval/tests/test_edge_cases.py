@@ -285,3 +285,16 @@ def test_unicode_and_huge_whitespace_inputs():
     assert [p.text for p in pieces] == ["Ünïcödé text with", "with odd spaces", "spaces and İstanbul"]
     assert tokenize(pieces[0].text) == ["n", "c", "d", "text"]
     assert tokenize(pieces[2].text) == ["spaces", "i", "stanbul"]
+
+
+def test_evaluate_checks_k_before_anything_else():
+    index = small_index()
+    with pytest.raises(TypeError):
+        evaluate(index, [], 2.0)
+    with pytest.raises(TypeError):
+        evaluate(index, [], True)
+    queries = [Query(text="alpha", relevant=frozenset({"a#0"}))]
+    with pytest.raises(ValueError):
+        evaluate(index, queries, 0, rerank_depth=5)
+    with pytest.raises(TypeError):
+        evaluate(index, [], 1, rerank_depth=1.5)
