@@ -11,10 +11,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from challenges.base_error import TakehomeError
-from challenges.load import format_validation_error
+from challenges.json_files import load_json_model
 from graders.base import Outcome
 from graders.complexity import ComplexityMeasurement
 from graders.hidden_suite import CaseStatus
@@ -237,13 +237,4 @@ class ScorecardError(TakehomeError):
 
 def load_scorecard(path: Path) -> Scorecard:
     """Read a ``scorecard.json``; errors name the file and the field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScorecardError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScorecardError(f"{path}: cannot be read: {error}") from None
-    try:
-        return Scorecard.model_validate_json(text)
-    except ValidationError as error:
-        raise ScorecardError(format_validation_error(str(path), error)) from None
+    return load_json_model(path, Scorecard, ScorecardError)

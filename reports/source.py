@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from challenges.base_error import TakehomeError
-from challenges.load import format_validation_error
+from challenges.json_files import load_json_model
 
 SOURCE_SCHEMA_VERSION = 1
 SOURCE_FILE_NAME = "source.json"
@@ -77,13 +77,4 @@ class SourceError(TakehomeError):
 
 def load_source(path: Path) -> SourceSnapshot:
     """Read a ``source.json``; errors name the file and the field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SourceError(f"{path}: cannot be read: {error}") from None
-    try:
-        return SourceSnapshot.model_validate_json(text)
-    except ValidationError as error:
-        raise SourceError(format_validation_error(str(path), error)) from None
+    return load_json_model(path, SourceSnapshot, SourceError)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from reports.blind import PLACEHOLDER, redact_source, scrubber
+from reports.scorecard import ScorecardError, load_scorecard
 from reports.source import (
     FileDiff,
     OmittedFile,
@@ -65,8 +67,19 @@ def test_load_source_errors_name_the_file_and_the_field(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match=r"source\.json: files\.0\.mode"):
         load_source(bad)
     bad.write_bytes(b"\xff{")
-    with pytest.raises(SourceError, match=r"source\.json: cannot be read"):
+    with pytest.raises(SourceError, match=r"source\.json: line 1: is not UTF-8 text"):
         load_source(bad)
+
+
+def test_a_fifo_or_a_directory_is_refused_not_read_forever(tmp_path: Path) -> None:
+    fifo = tmp_path / "source.json"
+    os.mkfifo(fifo)
+    with pytest.raises(SourceError, match=r"source\.json: is a FIFO, not a regular file"):
+        load_source(fifo)
+    with pytest.raises(ScorecardError, match=r"is a FIFO, not a regular file"):
+        load_scorecard(fifo)
+    with pytest.raises(ScorecardError, match=r"is a directory, not a regular file"):
+        load_scorecard(tmp_path)
 
 
 def test_redaction_cleans_texts_paths_diffs_and_omitted() -> None:
