@@ -72,6 +72,22 @@ def rate_by_keyboard(page: Page, site: ReviewSite, level: str, note: str) -> Non
     expect(page.locator("#save-status")).to_contain_text("Saved")
 
 
+def submit_by_keyboard(page: Page, site: ReviewSite, level: str, note: str) -> None:
+    rate_by_keyboard(page, site, level, note)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#save-status")).to_contain_text("Submitted")
+
+
+def open_review(browser: Browser, site: ReviewSite, contexts: list[BrowserContext], name: str,
+                submission: int) -> Page:  # fmt: skip
+    """Signed in as ``name``, the queue visited (it assigns what is pending), the review page
+    of ``submission`` open."""
+    page = sign_in(browser, site, contexts, name)
+    page.goto("/review")
+    page.goto(f"/review/{submission}")
+    return page
+
+
 def test_login_queue_and_a_whole_review_without_the_mouse(
     browser: Browser, site: ReviewSite, contexts: list[BrowserContext], tmp_path: Path
 ) -> None:
@@ -110,9 +126,7 @@ def test_a_clicked_line_is_cited_and_autosave_survives_a_reload(
     browser: Browser, site: ReviewSite, contexts: list[BrowserContext]
 ) -> None:
     submission = site.grade("1" * 40)
-    page = sign_in(browser, site, contexts, "ann")
-    page.goto("/review")
-    page.goto(f"/review/{submission}")
+    page = open_review(browser, site, contexts, "ann", submission)
     line = page.locator(".cv-file[data-file='kvstore.py'] tr[data-line='5'] td.cv-n a")
     line.click()
     first = page.locator("fieldset.hrow").first.locator("textarea")
@@ -127,9 +141,7 @@ def test_two_tabs_never_overwrite_each_other(
     browser: Browser, site: ReviewSite, contexts: list[BrowserContext]
 ) -> None:
     submission = site.grade("1" * 40)
-    one = sign_in(browser, site, contexts, "ann")
-    one.goto("/review")
-    one.goto(f"/review/{submission}")
+    one = open_review(browser, site, contexts, "ann", submission)
     two = one.context.new_page()
     two.goto(f"/review/{submission}")
     one.locator("fieldset.hrow").first.locator("textarea").fill("written in tab one")
@@ -153,9 +165,7 @@ def test_others_ratings_appear_only_after_ones_own(
     bob = sign_in(browser, site, contexts, "bob")
     ann.goto("/review")
     ann.goto(f"/review/{submission}")
-    rate_by_keyboard(ann, site, "2", "ANN-ONLY")
-    ann.keyboard.press("Control+Enter")
-    expect(ann.locator("#save-status")).to_contain_text("Submitted")
+    submit_by_keyboard(ann, site, "2", "ANN-ONLY")
     bob.goto(f"/review/{submission}")
     assert "ANN-ONLY" not in bob.content()
     expect(bob.locator(".independence")).to_be_visible()
@@ -168,12 +178,8 @@ def test_a_regrade_marks_the_review_stale_until_confirmed(
     browser: Browser, site: ReviewSite, contexts: list[BrowserContext]
 ) -> None:
     submission = site.grade("1" * 40)
-    page = sign_in(browser, site, contexts, "ann")
-    page.goto("/review")
-    page.goto(f"/review/{submission}")
-    rate_by_keyboard(page, site, "3", "fine")
-    page.keyboard.press("Control+Enter")
-    expect(page.locator("#save-status")).to_contain_text("Submitted")
+    page = open_review(browser, site, contexts, "ann", submission)
+    submit_by_keyboard(page, site, "3", "fine")
     site.grade("2" * 40, extra="pushed later")
     page.reload()
     expect(page.locator("#stale")).to_contain_text("graded again")
@@ -188,12 +194,8 @@ def test_the_manager_decides_after_seeing_disagreements_and_can_reopen(
 ) -> None:
     submission = site.grade("1" * 40)
     for name, level in (("ann", "1"), ("bob", "4")):
-        page = sign_in(browser, site, contexts, name)
-        page.goto("/review")
-        page.goto(f"/review/{submission}")
-        rate_by_keyboard(page, site, level, f"{name} reasons")
-        page.keyboard.press("Control+Enter")
-        expect(page.locator("#save-status")).to_contain_text("Submitted")
+        page = open_review(browser, site, contexts, name, submission)
+        submit_by_keyboard(page, site, level, f"{name} reasons")
     boss = sign_in(browser, site, contexts, "boss", manager=True)
     boss.goto("/manage")
     expect(boss.locator("table.cohort")).to_contain_text("2 / 2")
@@ -215,9 +217,7 @@ def test_a_blind_review_page_holds_no_identity_anywhere_in_its_html(
     browser: Browser, site: ReviewSite, contexts: list[BrowserContext]
 ) -> None:
     submission = site.grade("1" * 40)
-    page = sign_in(browser, site, contexts, "ann")
-    page.goto("/review")
-    page.goto(f"/review/{submission}")
+    page = open_review(browser, site, contexts, "ann", submission)
     expect(page.locator(".cv-readme")).to_be_visible()
     html = page.content().lower()
     for planted in IDENTITY:
@@ -233,9 +233,7 @@ def test_the_manager_reads_the_calibration_page_and_opens_a_borderline_case(
         page.goto("/review")
         for submission in submissions:
             page.goto(f"/review/{submission}")
-            rate_by_keyboard(page, site, level, f"{name} reasons")
-            page.keyboard.press("Control+Enter")
-            expect(page.locator("#save-status")).to_contain_text("Submitted")
+            submit_by_keyboard(page, site, level, f"{name} reasons")
     boss = sign_in(browser, site, contexts, "boss", manager=True)
     boss.goto("/manage")
     boss.get_by_role("link", name="Calibration").click()
