@@ -75,6 +75,9 @@ def _state(draft_submitted: datetime | None, has_draft: bool, same_grade: bool,
 
 
 class QueueRecords(StoreBase):
+    _settled: tuple[object, ...] | None = None
+    """What the store looked like when this process last found nothing to assign."""
+
     def assign_pending(self, per_submission: int) -> int:
         """Give every graded submission with fewer than ``per_submission`` reviewers more,
         from the least loaded; how many assignments were made. With nothing pending (the
@@ -95,6 +98,11 @@ class QueueRecords(StoreBase):
             wanted = min(per_submission, len(reviewers))
             if wanted == 0:
                 return 0
+            # Nothing graded and nobody added since this process last found nothing pending:
+            # the answer is the same (assignments are never taken away).
+            stamp = (session.scalar(select(func.max(ScorecardRow.id))), tuple(reviewers), wanted)
+            if stamp == self._settled:
+                return 0
             pending = session.scalars(
                 select(graded.c.submission_id)
                 .outerjoin(counts, counts.c.submission_id == graded.c.submission_id)
@@ -102,6 +110,7 @@ class QueueRecords(StoreBase):
                 .order_by(graded.c.submission_id)
             ).all()  # fmt: skip
             if not pending:
+                self._settled = stamp
                 return 0
             load = dict.fromkeys(reviewers, 0)
             for reviewer, count in session.execute(

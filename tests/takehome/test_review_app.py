@@ -273,3 +273,14 @@ def test_submission_numbers_that_do_not_exist_are_not_found(site: ReviewSite) ->
                  "/manage/123456789012345678901234567890"):  # fmt: skip
         assert ann.get(path).status_code in {403, 404}, path
     assert ann.get("/review/99999999999999999999999999").status_code == 404
+
+
+def test_work_graded_or_reviewers_added_after_a_queue_view_is_assigned(site: ReviewSite) -> None:
+    first = site.grade("1" * 40, alias="cand1")
+    ann = site.signed_in("ann")
+    assert f'/review/{first}"' in ann.get("/review").text  # nothing pending after this view
+    later = site.grade("2" * 40, alias="cand2")
+    assert f'/review/{later}"' in ann.get("/review").text
+    bob = site.signed_in("bob")  # a second reviewer: each submission wants two
+    assert f'/review/{later}"' in bob.get("/review").text
+    assert site.store.assignees(first) == ["ann", "bob"]
