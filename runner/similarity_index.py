@@ -12,6 +12,7 @@ alias, no repository, nothing blind review would remove.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from graders.similarity.errors import SimilarityError
 from graders.similarity.hashes import FINGERPRINTER, challenge_starter, text_hashes, tree_hashes
 from reports.source import SourceSnapshot
 from runner.store.runs import Store
+
+log = logging.getLogger(__name__)
 
 PER_SUBMISSION = 10
 """Nearest earlier submissions looked up per submission for a cohort's pairs."""
@@ -47,16 +50,43 @@ def index_tree(store: Store, challenge: Challenge, submission_id: int, tree: Pat
     return store.index_fingerprints(submission_id, challenge.config.id, key, hashes)
 
 
+def index_snapshot(store: Store, challenge: Challenge, submission_id: int,
+                   snapshot: SourceSnapshot, commit: str) -> bool:  # fmt: skip
+    """Index a submission from its graded source (what the store keeps), once per commit;
+    True if written."""
+    key = index_key(commit)
+    if store.indexed(challenge.config.id).get(submission_id) == key:
+        return False
+    return _write(store, challenge, submission_id, snapshot, key)
+
+
+def _write(store: Store, challenge: Challenge, submission_id: int, snapshot: SourceSnapshot,
+           key: str) -> bool:  # fmt: skip
+    hashes = text_hashes(((f.path, f.text) for f in snapshot.files),
+                         challenge_starter(challenge.root))  # fmt: skip
+    return store.index_fingerprints(submission_id, challenge.config.id, key, hashes)
+
+
+def index_quietly(store: Store, challenge: Challenge, submission_id: int,
+                  snapshot: SourceSnapshot, commit: str) -> None:  # fmt: skip
+    """``index_snapshot`` right after a grade is stored: a failure costs the similarity
+    evidence of this submission (the review page then says it is not indexed), never the
+    grade; ``takehome similarity --store`` indexes it later."""
+    try:
+        index_snapshot(store, challenge, submission_id, snapshot, commit)
+    except Exception:  # tokenising hostile files is ours to fix; the grade stands
+        log.exception("submission %s: not added to the similarity index", submission_id)
+
+
 def index_stored_sources(store: Store, challenge: Challenge) -> int:
     """Index every submission of the challenge whose newest scorecard's source is stored and
     not indexed under its commit yet; how many were indexed."""
-    challenge_id = challenge.config.id
-    indexed = store.indexed(challenge_id)
-    starter = challenge_starter(challenge.root)
+    indexed = store.indexed(challenge.config.id)
     written = 0
-    for submission_id, scorecard_id, commit in store.stored_sources(challenge_id):
-        key = index_key(commit)
-        if indexed.get(submission_id) == key or (data := store.source_of(scorecard_id)) is None:
+    for submission_id, scorecard_id, commit in store.stored_sources(challenge.config.id):
+        if indexed.get(submission_id) == index_key(commit):
+            continue
+        if (data := store.source_of(scorecard_id)) is None:
             continue
         try:
             snapshot = SourceSnapshot.model_validate_json(data)
@@ -64,8 +94,7 @@ def index_stored_sources(store: Store, challenge: Challenge) -> int:
             raise SimilarityError(
                 f"{store.name}: the source of scorecard {scorecard_id} is not a valid snapshot"
             ) from None
-        hashes = text_hashes(((f.path, f.text) for f in snapshot.files), starter)
-        written += store.index_fingerprints(submission_id, challenge_id, key, hashes)
+        written += _write(store, challenge, submission_id, snapshot, index_key(commit))
     return written
 
 

@@ -20,6 +20,7 @@ from runner.pipeline import GradeRequest, PipelineConfig, grade, submission_id
 from runner.sandbox.engine import Engine
 from runner.sandbox.run_images import RunImage
 from runner.sandbox.warm_pool import WarmPool
+from runner.similarity_index import index_quietly
 from runner.store.runs import Store, StoreError, idempotency_key
 
 log = logging.getLogger(__name__)
@@ -109,4 +110,6 @@ def grade_once(
         if store.scorecard_for_key(key) is not None:
             return Attempt(Claim.ALREADY, "graded by another worker", key)
         raise
+    if graded.source is not None and card.outcome.scored:
+        index_quietly(store, challenge, submission, graded.source, card.provenance.commit)
     return Attempt(Claim.GRADED, card.outcome.value, key)

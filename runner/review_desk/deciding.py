@@ -12,6 +12,7 @@ from reports.review import DISAGREEMENT_LEVELS, ReviewError, merge_reviews
 from reports.scorecard import HumanRow, Rating, Recommendation, Review, Scorecard
 from runner.review_desk.blinding import label, shown_card
 from runner.review_desk.review_page import DeskError, check_number, load_source
+from runner.review_desk.similar import SimilarWork, similar_work
 from runner.store.accounts import Reviewer
 from runner.store.models import StoreError
 from runner.store.runs import Store
@@ -46,6 +47,7 @@ class DecisionPage:
     """The scorecard the reviews merge into (median levels), before any decision."""
     merge_problem: str | None
     seconds: dict[str, float]
+    similar: SimilarWork
 
     @property
     def disagreements(self) -> list[RowRatings]:
@@ -90,6 +92,7 @@ def decision_page(store: Store, who: Reviewer, submission_id: int, blind: bool) 
         waiting_for=[name for name in store.assignees(submission_id) if name not in names],
         merged=None if merged is None else shown_card(merged, submission_id, source, blind),
         merge_problem=problem, seconds=store.review_seconds(scorecard_id),
+        similar=similar_work(store, who, submission_id, raw),
     )  # fmt: skip
 
 

@@ -11,19 +11,27 @@ import threading
 from collections.abc import Callable
 
 from challenges.base_error import TakehomeError
+from challenges.load import Challenge
 from runner.recording import Graded
+from runner.similarity_index import index_quietly
 from runner.store.runs import Store
 
 
-def record_for_review(store: Store, graded: Graded) -> int | None:
+def record_for_review(
+    store: Store, graded: Graded, challenge: Challenge | None = None
+) -> int | None:
     """The scorecard's id in the store; None for a grade with nothing to review (an infra
-    error, a rejected repository)."""
+    error, a rejected repository). With its ``challenge``, the source also joins the
+    similarity index."""
     card = graded.scorecard
     if not card.outcome.scored:
         return None
     scorecard_id = store.record_scorecard(card)
     if graded.source is not None:
         store.record_source(scorecard_id, graded.source.model_dump_json())
+        if challenge is not None:
+            submission = store.submission_of_scorecard(scorecard_id)
+            index_quietly(store, challenge, submission, graded.source, card.provenance.commit)
     return scorecard_id
 
 
@@ -32,9 +40,11 @@ class ReviewRecorder:
     threads. A store that cannot be opened or written costs the review app that grade, not
     the grade: the reports are written already; ``problem`` says what went wrong, once."""
 
-    def __init__(self, store_url: str, enabled: bool = True) -> None:
+    def __init__(self, store_url: str, enabled: bool = True,
+                 challenge: Challenge | None = None) -> None:  # fmt: skip
         self._url = store_url
         self._enabled = enabled
+        self._challenge = challenge
         self._store: Store | None = None
         self._lock = threading.Lock()
         self.problem: str | None = None
@@ -47,7 +57,7 @@ class ReviewRecorder:
                 if self._store is None and self.problem is None:
                     self._store = Store.open(self._url)
             if self._store is not None:
-                record_for_review(self._store, graded)
+                record_for_review(self._store, graded, self._challenge)
         except TakehomeError as error:
             self.problem = self.problem or str(error)
 

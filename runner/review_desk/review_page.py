@@ -22,6 +22,7 @@ from reports.review import RatingInput, ReviewError, build_review
 from reports.scorecard import CaseEntry, HumanRow, Review, Scorecard
 from reports.source import SourceSnapshot
 from runner.review_desk.blinding import CodeCache, label, shown_card
+from runner.review_desk.similar import SimilarWork, similar_work
 from runner.store.accounts import Reviewer
 from runner.store.drafts import Draft
 from runner.store.runs import Store
@@ -66,6 +67,7 @@ class ReviewPage:
     submitted: bool
     others: list[Review]
     decided: bool
+    similar: SimilarWork
 
     @property
     def human_rows(self) -> list[HumanRow]:
@@ -141,6 +143,7 @@ def open_review(store: Store, who: Reviewer, submission_id: int, blind: bool,
         submitted=mine and draft.submitted_at is not None,
         others=[review for review in reviews if review.reviewer != who.name] if mine else [],
         decided=raw.decision is not None,
+        similar=similar_work(store, who, submission_id, raw),
     )  # fmt: skip
 
 

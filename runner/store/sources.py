@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from reports.scorecard import Scorecard
 from runner.store.base import StoreBase
-from runner.store.models import RunRow, ScorecardRow, SourceRow, SubmissionRow
+from runner.store.models import RunRow, ScorecardRow, SourceRow, StoreError, SubmissionRow
 
 
 class SourceRecords(StoreBase):
@@ -45,6 +45,17 @@ class SourceRecords(StoreBase):
                 .order_by(ScorecardRow.id.desc()).limit(1)
             ).first()  # fmt: skip
         return None if found is None else (found.id, self._card(found.id, found.data))
+
+    def submission_of_scorecard(self, scorecard_id: int) -> int:
+        with self._transaction(write=False) as session:
+            found = session.scalar(
+                select(RunRow.submission_id)
+                .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
+                .where(ScorecardRow.id == scorecard_id)
+            )
+        if found is None:
+            raise StoreError(f"scorecard {scorecard_id} does not exist")
+        return found
 
     def submission_of_card(self, challenge_id: str, card_id: str) -> int | None:
         """The store's submission whose newest scorecard with this card id (a report's own

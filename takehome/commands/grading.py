@@ -32,6 +32,7 @@ from takehome.options import (
 from takehome.settings import load_settings
 
 if TYPE_CHECKING:
+    from challenges.load import Challenge
     from runner.recording import Graded
     from runner.review_desk.recording import ReviewRecorder
 
@@ -92,7 +93,7 @@ def grade_command(
     config = wiring.pipeline_config(settings, challenge, blind)
     graded = grade(request, client, image, config, out_dir)
     if settings.records_for_review:
-        _for_review(settings.store_url, [graded])
+        _for_review(settings.store_url, [graded], challenge)
     card = graded.scorecard
     where = graded.reports["report.html"].parent
     if card.outcome.value in UNGRADED:
@@ -101,10 +102,10 @@ def grade_command(
     click.echo(card.model_dump_json(indent=2) if as_json else summary_line(card, where))
 
 
-def _for_review(store_url: str, graded: list[Graded]) -> None:
+def _for_review(store_url: str, graded: list[Graded], challenge: Challenge) -> None:
     from runner.review_desk.recording import ReviewRecorder  # the store only once graded
 
-    recorder = ReviewRecorder(store_url)
+    recorder = ReviewRecorder(store_url, challenge=challenge)
     try:
         for one in graded:
             recorder(one)
@@ -159,7 +160,7 @@ def batch_command(
     slots = jobs or default_slots(challenge)
     from runner.review_desk.recording import ReviewRecorder  # the store only once graded
 
-    recorder = ReviewRecorder(settings.store_url, settings.records_for_review)
+    recorder = ReviewRecorder(settings.store_url, settings.records_for_review, challenge)
     try:
         with progress_bar(Console(stderr=True), len(plan.to_grade)) as advance:
             cards = grade_cohort(plan, client, image, config, out_dir, slots,

@@ -18,16 +18,18 @@ from pathlib import Path
 import httpx
 
 from challenges.load import Challenge
-from graders.base import Outcome
+from graders.base import Outcome, Submission
 from graders.complexity import measure_complexity
 from graders.hidden_suite import CaseResult, CaseStatus
 from graders.hidden_suite import SuiteMeasurement as Measured
 from graders.history.commits import CommitInfo, HistoryMeasurement
 from graders.identity import identity_tokens
 from graders.lint import measure_lint
+from graders.similarity.grader import SimilarityGrader
 from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
 from runner.review_desk.accounts import login_link
+from runner.similarity_index import index_quietly
 from runner.source_capture import capture_source
 from runner.store.runs import Store, idempotency_key
 from takehome.web.app import create_app
@@ -85,6 +87,7 @@ def graded_card(challenge: Challenge, tree: Path, commit: str, failing: int = 2)
     measurements = Measurements(
         lint=measure_lint(tree, starter, challenge.config.measure.lint_select),
         complexity=measure_complexity(tree, starter, 10), history=history,
+        similarity=SimilarityGrader().measure(Submission(challenge, tree, None, commit=commit)),
     )  # fmt: skip
     provenance = Provenance(
         commit=commit, image_id=IMAGE, suite_hash=SUITE, rubric_version=challenge.rubric.version,
@@ -109,6 +112,7 @@ def store_grade(store: Store, challenge: Challenge, tree: Path, commit: str,
     run_id, claimed = store.start_run(submission, key, commit, SUITE, IMAGE)
     assert claimed
     store.finish_run(run_id, card, source.model_dump_json())
+    index_quietly(store, challenge, submission, source, commit)  # as a queue worker does
     return submission
 
 

@@ -12,6 +12,8 @@ import httpx
 import pytest
 
 from challenges.load import Challenge
+from runner.review_desk.similar import similar_work
+from runner.store.models import Role
 from tests.takehome.review_site import IDENTITY, ReviewSite, csrf_of, serve_review_site, version_of
 
 
@@ -284,3 +286,23 @@ def test_work_graded_or_reviewers_added_after_a_queue_view_is_assigned(site: Rev
     bob = site.signed_in("bob")  # a second reviewer: each submission wants two
     assert f'/review/{later}"' in bob.get("/review").text
     assert site.store.assignees(first) == ["ann", "bob"]
+
+
+def test_similar_work_is_shown_with_links_where_the_reader_may_follow(site: ReviewSite) -> None:
+    first = site.grade("1" * 40, alias="cand1")
+    second = site.grade("2" * 40, alias="cand2")  # the same code as cand1's
+    ann = site.signed_in("ann")
+    boss = site.signed_in("boss", manager=True)
+    ann.get("/review")
+    page = review_page(ann, second)
+    assert 'id="similar"' in page
+    assert "reference</span> solution <strong>" in page  # the reference, from the scorecard
+    assert f"submission-{first}" in page
+    assert f'<a href="/review/{first}">submission-{first}</a>' in page  # ann has both
+    decision = boss.get(f"/manage/{second}").text
+    assert f'<a href="/manage/{first}">submission-{first}</a>' in decision
+    cem = site.store.add_reviewer("cem", Role.REVIEWER)  # assigned to nothing: no link
+    card = site.store.latest_card(second)
+    assert card is not None
+    shown = similar_work(site.store, cem, second, card[1])
+    assert [(e.name, e.href) for e in shown.earlier] == [(f"submission-{first}", None)]
