@@ -46,7 +46,8 @@ def challenge_solutions(root: Path) -> list[KnownSolution]:
         found.append(KnownSolution("solution", root / "solution", "reference"))
     for sample in declared_samples(root):
         description = sample.expected.description
-        kind: KnownKind = "ai-written" if ai_written(description) else "sample"
+        labelled = sample.expected.ai_written or ai_written(description)
+        kind: KnownKind = "ai-written" if labelled else "sample"
         found.append(KnownSolution(f"samples/{sample.name}", sample.path, kind, description))
     return found
 

@@ -88,3 +88,17 @@ def test_a_known_directory_that_is_not_one_is_named(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(SimilarityError, match="empty"):
         known_directory(tmp_path / "empty")
+
+
+def test_a_sample_labelled_ai_written_in_its_expectations_is_ai_written(tmp_path: Path) -> None:
+    """The ``ai_written`` field decides, whatever the description's wording."""
+    catalog = Path(__file__).resolve().parents[3] / "challenges" / "catalog"
+    copy = tmp_path / "log-etl"
+    shutil.copytree(catalog / "log-etl", copy)
+    expected = copy / "samples" / "ai_baseline" / "expected.toml"
+    lines = [line for line in expected.read_text().splitlines()
+             if not line.startswith("description")]  # fmt: skip
+    expected.write_text("\n".join(['description = "the baseline"', *lines]) + "\n")
+    kinds = {known.name: known.kind for known in challenge_solutions(copy)}
+    assert kinds["samples/ai_baseline"] == "ai-written"
+    assert kinds["samples/strong"] == "sample"
