@@ -12,6 +12,8 @@ import httpx
 import pytest
 
 from challenges.load import Challenge
+from runner.review_desk.blinding import CodeCache
+from runner.review_desk.review_page import open_review
 from runner.review_desk.similar import similar_work
 from runner.store.models import Role
 from tests.takehome.review_site import IDENTITY, ReviewSite, csrf_of, serve_review_site, version_of
@@ -134,6 +136,10 @@ def test_a_review_needs_every_row_and_others_ratings_wait_for_ones_own(site: Rev
     bob_page = review_page(bob, submission)
     assert "ANN-SAYS" not in bob_page
     assert "once you have submitted yours" in bob_page
+    # The rule itself, not only the page: what the library hands any page before bob's review.
+    bob_account = site.store.reviewer_named("bob")
+    assert bob_account is not None
+    assert open_review(site.store, bob_account, submission, True, CodeCache()).others == []
     bob.post(f"/review/{submission}", data=form(site, bob_page, 2, action="submit", note="BOB"))
     assert "ANN-SAYS" in review_page(bob, submission)
     seconds = site.store.review_seconds(site.store.latest_card(submission)[0])
