@@ -159,6 +159,23 @@ def handout_files(root: Path, suite_dir: str = "tests") -> tuple[HandoutFile, ..
     return tuple(collector.files[name][1] for name in sorted(collector.files))
 
 
+def read_only_files(root: Path, suite_dir: str = "tests") -> tuple[HandoutFile, ...]:
+    """The files of ``handout/`` alone: given read-only, so at grading time the challenge's
+    copies win over the candidate's (the starter is the candidate's to change)."""
+    collector = _Collector(root, suite_dir)
+    collector.add_directory(HANDOUT, required=False)
+    return tuple(collector.files[name][1] for name in sorted(collector.files))
+
+
+def given_files(root: Path, suite_dir: str = "tests") -> tuple[HandoutFile, ...]:
+    """The starter and ``handout/`` merged: every file the candidate was given (not the
+    spec), which lint, complexity and similarity leave out of the candidate's own work."""
+    collector = _Collector(root, suite_dir)
+    collector.add_directory(STARTER, required=False)
+    collector.add_directory(HANDOUT, required=False)
+    return tuple(collector.files[name][1] for name in sorted(collector.files))
+
+
 def zip_bytes(files: Sequence[HandoutFile], folder: str) -> bytes:
     """A deterministic zip of ``files`` under ``folder/``: sorted, fixed times and modes."""
     buffer = io.BytesIO()

@@ -11,6 +11,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from challenges.load import Challenge
+from graders.given import given_tree
 
 
 class Outcome(StrEnum):
@@ -74,9 +75,9 @@ class Submission:
 
     @property
     def starter(self) -> Path | None:
-        """The challenge's starter code: not the candidate's work, so deltas are against it."""
-        starter = self.challenge.root / "starter"
-        return starter if starter.is_dir() else None
+        """What the candidate was given (the starter, and ``handout/`` when there is one):
+        not the candidate's work, so deltas are against it (``graders.given``)."""
+        return given_tree(self.challenge.root, self.challenge.config.tests.dir)
 
 
 class Grader(Protocol):

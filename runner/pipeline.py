@@ -29,6 +29,7 @@ from graders.registry import MEASURING
 from graders.static_scan import scan_tree
 from reports.scorecard import Flag, Measurements, SubmissionInfo
 from runner.errors import InfraError, RepoRejected
+from runner.intake.given_files import given_note, restore_given_files
 from runner.intake.take_in import Chooser, Intake, IntakeOptions, new_work_dir, take_in
 from runner.placement import HasFinishedWork
 from runner.recording import Gathered, Graded, record
@@ -206,6 +207,8 @@ def _gather(
     )
     gathered.commit, gathered.head = intake.commit, intake.head
     gathered.flags += [Flag(kind="intake", message=text) for text in intake.flags]
+    if replaced := restore_given_files(challenge, intake.tree):
+        gathered.flags.append(Flag(kind="intake", message=given_note(replaced)))
     findings = clock.timed("scan", lambda: scan_tree(intake.tree, challenge.config.network))
     gathered.flags += [Flag(kind="static", message=finding.describe()) for finding in findings]
     submission = Submission(challenge, intake.tree, None, intake.git_dir, intake.commit,

@@ -20,9 +20,11 @@ FINGERPRINTER = f"winnow-k{K}-w{WINDOW}-s{STARTER_K}-v1"
 
 @lru_cache(maxsize=16)
 def challenge_starter(challenge_root: Path) -> frozenset[int]:
-    """The starter's k-gram hashes of a challenge directory (none without a starter)."""
-    starter = challenge_root / "starter"
-    return starter_hashes(source_files(starter)) if starter.is_dir() else frozenset()
+    """The k-gram hashes of what a challenge gives candidates (its starter and handout/;
+    none without either): removed from every submission as not the candidate's."""
+    given = [challenge_root / name for name in ("starter", "handout")]
+    files = [found for folder in given if folder.is_dir() for found in source_files(folder)]
+    return starter_hashes(files) if files else frozenset()
 
 
 def file_hashes(files: Iterable[SourceFile], starter: frozenset[int]) -> frozenset[int]:
