@@ -8,7 +8,7 @@ from pathlib import Path
 from challenges.load import Challenge
 from graders.base import Outcome
 from graders.hidden_suite import unrun_measurement
-from reports.scorecard import SubmissionInfo
+from reports.scorecard import SubmissionInfo, load_scorecard
 from runner.recording import Gathered, record
 from runner.sandbox.run_images import RunImage
 from takehome import wiring
@@ -42,3 +42,22 @@ def test_an_unscored_grade_or_no_review_app_has_no_link(
 def test_the_setting_reaches_the_pipeline(kv_store: Challenge) -> None:
     settings = Settings(review_url=REVIEW)
     assert wiring.pipeline_config(settings, kv_store).review_url == REVIEW
+
+
+def test_another_submission_with_the_same_default_id_never_overwrites(
+    tmp_path: Path, kv_store: Challenge
+) -> None:
+    """Two folders called solution (acronym/solution, bob/solution): both scorecards stay."""
+    passed = measurement(kv_store, {}, Outcome.PASSED, "ok")
+    first = SubmissionInfo(id="solution", source="/srv/acronym/solution", ref=None, commit="a" * 40)
+    second = first.model_copy(update={"source": "/srv/bob/solution"})
+    one = record(kv_store, first, IMAGE, passed, Gathered(commit="a" * 40), "29", tmp_path)
+    two = record(kv_store, second, IMAGE, passed, Gathered(commit="a" * 40), "29", tmp_path)
+    assert one.scorecard.submission.id == "solution"
+    assert two.scorecard.submission.id.startswith("solution-")
+    assert "another submission" in two.scorecard.flags[-1].message
+    kept = load_scorecard(tmp_path / "solution" / "scorecard.json")
+    assert kept.submission.source == "/srv/acronym/solution"
+    again = record(kv_store, second, IMAGE, passed, Gathered(commit="a" * 40), "29", tmp_path)
+    assert again.scorecard.submission.id == two.scorecard.submission.id  # its own, regraded
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["solution", two.scorecard.submission.id]
