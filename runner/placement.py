@@ -65,17 +65,20 @@ def place(
     card: Scorecard, out_dir: Path, has_finished_work: HasFinishedWork | None
 ) -> tuple[Scorecard, Path]:
     """The card (with a note when it was put beside kept work, or under its own id beside
-    another submission's) and its report directory."""
+    another submission's unreviewed grade) and its report directory. Reviewed or decided
+    work keeps its folder whatever comes (a typo in a path is a regrade beside it)."""
     target = out_dir / card.submission.id
     if not (target / "scorecard.json").is_file():
         return card, target
-    if _of_another_submission(target, card):
-        card = _own_id(card, out_dir)
+    if not holds_finished_work(target, has_finished_work):
+        if not _of_another_submission(target, card):
+            return card, target
+        card = _own_id(card, out_dir)  # an unreviewed grade of another repository: kept too
         target = out_dir / card.submission.id
         if not (target / "scorecard.json").is_file():
             return card, target
-    if not holds_finished_work(target, has_finished_work):
-        return card, target
+        if not holds_finished_work(target, has_finished_work):
+            return card, target
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     beside = target / REGRADES_DIR / stamp
     note = Flag(kind="intake", message=(

@@ -283,7 +283,7 @@ def test_racing_submissions_hand_over_one(portal: Portal):
 # --- forged and expired links -----------------------------------------------------------------
 
 
-def _tampered(token: str) -> str:
+def tampered(token: str) -> str:
     last = token[-1]
     return token[:-1] + ("A" if last != "A" else "B")
 
@@ -294,7 +294,7 @@ def test_forged_links_are_403(portal: Portal):
     invitation = invitation_of(portal.store, path)
     other_secret = tokens.link_token("another-portal-secret-0123456789", invitation)
     nonce = f"{invitation.id}.{invitation.token_nonce}"
-    forged = [_tampered(token), other_secret, "nope", "a" * 22 + "." + "b" * 43,
+    forged = [tampered(token), other_secret, "nope", "a" * 22 + "." + "b" * 43,
               token.split(".")[0], token + "x", nonce]  # fmt: skip
     for bad in forged:
         for response in (portal.client.get(f"/invite/{bad}"),

@@ -30,6 +30,7 @@ from tests.takehome.test_portal import (
     invitation_of,
     leaks,
     serve_portal,
+    tampered,
 )
 
 OTHER_URL = "https://github.com/alice/kv-store-fixed"
@@ -87,7 +88,7 @@ def test_the_handout_is_a_zip_of_the_spec_and_starter_and_starts_the_clock(site:
 
 def test_the_handout_needs_a_link_that_could_still_submit(site: Portal, kv_store):
     path = site.invite()
-    assert site.client.get(f"{path[:-1]}A/handout.zip").status_code == 403
+    assert site.client.get(f"{tampered(path)}/handout.zip").status_code == 403
     past = datetime.now(UTC) - timedelta(minutes=1)
     expired = site.store.create_invitation("kv-store", "bob", past)
     gone = site.client.get(f"/invite/{tokens.link_token(PORTAL_SECRET, expired)}/handout.zip")
