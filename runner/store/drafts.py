@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from reports.scorecard import Review
 from runner.store.base import StoreBase, utc_now
-from runner.store.models import DecisionRow, DraftRow, ReviewRow, StoreError
+from runner.store.models import DecisionRow, DraftRow, ReviewRow, RunRow, ScorecardRow, StoreError
 
 IDLE = timedelta(minutes=2)
 """A longer gap between two actions on a draft is idle time, not review time."""
@@ -74,11 +74,28 @@ class DraftRecords(StoreBase):
             raise StoreError("there is no review in progress here; open the submission first")
         if row.version != version:
             raise DraftConflict(_draft(row))
-        if session.scalar(
-            select(DecisionRow.id).where(DecisionRow.scorecard_id == row.scorecard_id)
-        ):
+        if self._decided(session, row.scorecard_id):
             raise StoreError("this scorecard is already decided: a manager must reopen it first")
         return row
+
+    def _decided(self, session: Session, scorecard_id: int) -> bool:
+        """Whether a grade of the same submission, commit and suite as ``scorecard_id`` is
+        decided (a reproduced regrade can be what the manager decided on)."""
+        target = session.execute(
+            select(RunRow.submission_id, RunRow.commit, RunRow.suite_hash)
+            .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
+            .where(ScorecardRow.id == scorecard_id)
+        ).first()
+        if target is None:
+            return False
+        return session.scalar(
+            select(DecisionRow.id)
+            .join(ScorecardRow, ScorecardRow.id == DecisionRow.scorecard_id)
+            .join(RunRow, RunRow.id == ScorecardRow.run_id)
+            .where(RunRow.submission_id == target[0], RunRow.commit == target[1],
+                   RunRow.suite_hash == target[2])
+            .limit(1)
+        ) is not None  # fmt: skip
 
     def draft(self, submission_id: int, reviewer_id: int) -> Draft | None:
         with self._transaction(write=False) as session:

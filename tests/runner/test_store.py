@@ -644,3 +644,26 @@ def test_reopen_undoes_the_decision_and_keeps_it_in_the_audit_log(
     assert [(a, d["recommendation"], d["why"]) for a, d in logged] == [
         ("reopen", "yes", "new evidence")
     ]
+
+
+def test_a_draft_of_a_reproduced_grade_is_closed_by_its_decision(
+    store: Store, make_card: CardFactory
+) -> None:
+    """The manager decided on a regrade of the same commit: the reviewer's draft, opened on
+    the first grade, can no longer change what was decided."""
+    from runner.store.models import Role
+
+    card = make_card()
+    first = store.record_scorecard(card)
+    submission = store.submission_of_scorecard(first)
+    ann = store.add_reviewer("ann", Role.REVIEWER)
+    draft = store.open_draft(submission, ann.id, first, "{}")
+    again = card.model_copy(update={"provenance": card.provenance.model_copy(
+        update={"graded_at": DECIDED})})  # fmt: skip
+    second = store.record_scorecard(again)
+    decision = Decision(recommendation=Recommendation.YES, reason="solid", decided_by="hm",
+                        decided_at=DECIDED, disagreements=[])  # fmt: skip
+    store.record_decision(second, again.model_copy(
+        update={"status": Status.COMPLETE, "score": 80.5, "decision": decision}))  # fmt: skip
+    with pytest.raises(StoreError, match="already decided"):
+        store.save_draft(submission, ann.id, draft.version, "{}")
