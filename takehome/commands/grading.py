@@ -119,15 +119,19 @@ def _warn(recorder: ReviewRecorder) -> None:
         click.echo(f"warning: not recorded for the review app: {recorder.problem}", err=True)
 
 
-@click.command("batch")
-@click.argument("roster_path", metavar="ROSTER", type=click.Path(path_type=Path))
-@challenge_option(CHALLENGE_HELP)
-@click.option(
+slots_option = click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
     help="Parallel slots (default: cores divided by the challenge's CPU quota).",
 )
+"""How many submissions a batch or a challenge check grades at once."""
+
+
+@click.command("batch")
+@click.argument("roster_path", metavar="ROSTER", type=click.Path(path_type=Path))
+@challenge_option(CHALLENGE_HELP)
+@slots_option
 @out_dir_option("out", "Reports go to OUT/<alias>/, the cohort index to OUT/index.html.")
 @blind_option
 @click.option(
@@ -189,12 +193,7 @@ def batch_command(
     show_default=True,
     help="Mutants of the reference graded at most (0: no mutation analysis).",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Parallel slots (default: cores divided by the challenge's CPU quota).",
-)
+@slots_option
 @click.option(
     "--table",
     is_flag=True,
