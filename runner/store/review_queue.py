@@ -155,11 +155,12 @@ class QueueRecords(StoreBase):
                 AssignmentRow.submission_id == submission_id,
                 AssignmentRow.reviewer_id == reviewer_id)) is not None  # fmt: skip
 
-    def queue(self, reviewer_id: int | None) -> list[QueueEntry]:
-        """The reviewer's assigned submissions (every graded one for ``None``: a manager),
-        newest grade first."""
+    def queue(self, reviewer_id: int, everything: bool = False) -> list[QueueEntry]:
+        """The reviewer's assigned submissions (every graded one with ``everything``: a
+        manager's view), with the state of the reviewer's own review, newest grade first."""
         latest = latest_scorecards()
         draft_card, draft_run = aliased(ScorecardRow), aliased(RunRow)
+        mine = latest.c.submission_id
         query = (
             select(latest.c.submission_id, SubmissionRow.challenge_id, ScorecardRow.id,
                    RunRow.commit, RunRow.suite_hash, ScorecardRow.outcome,
@@ -169,17 +170,12 @@ class QueueRecords(StoreBase):
             .join(RunRow, RunRow.id == ScorecardRow.run_id)
             .join(SubmissionRow, SubmissionRow.id == latest.c.submission_id)
             .outerjoin(DecisionRow, DecisionRow.scorecard_id == ScorecardRow.id)
+            .outerjoin(DraftRow, (DraftRow.submission_id == mine)
+                       & (DraftRow.reviewer_id == reviewer_id))
         )  # fmt: skip
-        if reviewer_id is None:
-            query = query.outerjoin(DraftRow, DraftRow.id.is_(None))
-        else:
-            mine = latest.c.submission_id
-            query = query.join(
-                AssignmentRow,
-                (AssignmentRow.submission_id == mine) & (AssignmentRow.reviewer_id == reviewer_id),
-            ).outerjoin(
-                DraftRow, (DraftRow.submission_id == mine) & (DraftRow.reviewer_id == reviewer_id)
-            )
+        if not everything:
+            query = query.join(AssignmentRow, (AssignmentRow.submission_id == mine)
+                               & (AssignmentRow.reviewer_id == reviewer_id))  # fmt: skip
         query = (
             query.outerjoin(draft_card, draft_card.id == DraftRow.scorecard_id)
             .outerjoin(draft_run, draft_run.id == draft_card.run_id)

@@ -115,7 +115,7 @@ def review_router(config: ReviewConfig, store: Store) -> APIRouter:
         async def handle(who: SignedIn) -> Response:
             def entries() -> list[object]:
                 store.assign_pending(config.per_submission)
-                return list(store.queue(None if who.reviewer.is_manager else who.reviewer.id))
+                return list(store.queue(who.reviewer.id, everything=who.reviewer.is_manager))
 
             listed = await run_in_threadpool(entries)
             return page("review/queue.html.j2", title="Review queue", who=who, entries=listed,
