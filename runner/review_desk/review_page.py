@@ -78,11 +78,6 @@ class ReviewPage:
         return [case for case in self.card.tests.results if case.status != "passed"]
 
 
-def _grade(store: Store, scorecard_id: int) -> tuple[str, str] | None:
-    card = store.scorecard(scorecard_id)
-    return None if card is None else (card.provenance.commit, card.provenance.suite_hash)
-
-
 def check_number(submission_id: int) -> None:
     """A submission number a database can hold (a 30-digit one in a URL is simply unknown)."""
     if not 0 < submission_id < 2**62:
@@ -116,7 +111,7 @@ def stale_note(store: Store, draft: Draft, latest_id: int, latest: Scorecard) ->
     """Why the draft no longer rates the submission's grade, if it does not."""
     if draft.scorecard_id == latest_id:
         return None
-    rated = _grade(store, draft.scorecard_id)
+    rated = store.graded_commit(draft.scorecard_id)
     now = (latest.provenance.commit, latest.provenance.suite_hash)
     if rated == now:
         return None

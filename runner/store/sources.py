@@ -35,6 +35,16 @@ class SourceRecords(StoreBase):
             data = session.scalar(select(ScorecardRow.data).where(ScorecardRow.id == scorecard_id))
         return None if data is None else self._card(scorecard_id, data)
 
+    def graded_commit(self, scorecard_id: int) -> tuple[str, str] | None:
+        """The commit and hidden suite a scorecard graded (from its run: no JSON read)."""
+        with self._transaction(write=False) as session:
+            found = session.execute(
+                select(RunRow.commit, RunRow.suite_hash)
+                .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
+                .where(ScorecardRow.id == scorecard_id)
+            ).first()
+        return None if found is None or found[0] is None else (found[0], found[1])
+
     def latest_card(self, submission_id: int) -> tuple[int, Scorecard] | None:
         """The submission's newest scorecard, with its id."""
         with self._transaction(write=False) as session:
