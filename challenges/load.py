@@ -7,8 +7,8 @@ and the one error raised lists every problem found, each with its file and field
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from challenges.errors import ChallengeError, Problems
@@ -27,6 +27,7 @@ __all__ = [
     "load_challenge",
     "load_toml_model",
     "resolve_challenge_dir",
+    "with_inventory",
 ]
 
 CATALOG = Path(__file__).parent / "catalog"
@@ -130,6 +131,22 @@ def check_challenge(
     if problems.found or groups is None or hashed is None:
         return None
     return Challenge(root, config, rubric, tuple(tests), groups, hashed)
+
+
+def with_inventory(challenge: Challenge, tests: Sequence[HiddenTest]) -> Challenge:
+    """``challenge`` with another inventory of its hidden suite (pytest's own collection in
+    the run image), its tripwire and rows checked against it again; every problem named."""
+    problems = Problems()
+    if not tests:
+        problems.add(f"{challenge.suite_dir}: the hidden suite has no tests")
+    else:
+        problems.collect(check_tripwire, challenge.root, challenge.config, list(tests))
+    groups = problems.collect(
+        rubric_groups, challenge.rubric, list(tests), challenge.tripwire,
+        challenge.root / "rubric.toml",
+    )  # fmt: skip
+    problems.raise_any()
+    return replace(challenge, tests=tuple(tests), groups=groups or {})
 
 
 def load_challenge(slug_or_dir: str | Path, available_sources: Collection[str]) -> Challenge:

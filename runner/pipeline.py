@@ -36,7 +36,7 @@ from runner.recording import Gathered, Graded, record
 from runner.sandbox.container import run_suite, start_container
 from runner.sandbox.engine import ENGINE_ERRORS, Engine, engine_version
 from runner.sandbox.reaper import reap_quietly
-from runner.sandbox.run_images import RunImage
+from runner.sandbox.run_images import RunImage, graded_challenge
 from runner.sandbox.warm_pool import WarmPool
 from runner.source_capture import capture_source
 
@@ -250,6 +250,7 @@ def grade(
 
     With a ``pool``, the run takes a container started ahead of time (``runner.sandbox.warm_pool``).
     """
+    request = replace(request, challenge=graded_challenge(request.challenge, image))
     challenge = request.challenge
     sub_id = request.submission_id or submission_id(request.source)
     gathered = Gathered(identity=[] if config.blind else None)
@@ -273,6 +274,7 @@ def record_infra_error(
     has_finished_work: HasFinishedWork | None = None,
 ) -> Graded:  # fmt: skip
     """The record of a submission that could not be graded at all: no score, the reason."""
+    request = replace(request, challenge=graded_challenge(request.challenge, image))
     sub_id = request.submission_id or submission_id(request.source)
     info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit="unknown")
     measurement = unrun_measurement(request.challenge, Outcome.INFRA_ERROR, reason)

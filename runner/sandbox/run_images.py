@@ -6,25 +6,40 @@ and an unchanged challenge reuses the one it has (no rebuild per submission).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import re
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docker
 import docker.errors
 
+from challenges.handout import HandoutError, read_only_files
+from challenges.inventory import HiddenTest
 from challenges.load import Challenge
 from runner.errors import ImageError, InfraError
 from runner.sandbox.base_image import ensure_base_image
 from runner.sandbox.engine import ENGINE_ERRORS, engine_message
 from runner.sandbox.handoff import HANDOFF, TREE_NAME
+from runner.sandbox.image_inventory import (
+    INVENTORY_PATH,
+    LABEL_KEY,
+    challenge_for,
+    decode_label,
+    encode_label,
+    read_inventory_file,
+    reference_files,
+)
 
 WRAPPER_DIR = Path(__file__).parent / "wrapper"
 WRAPPER_FILES = (
     "takehome_wrapper.py",
+    "collect_inventory.py",
     "pytest_entry.py",
     "takehome_plugin.py",
     "privileges.py",
@@ -43,6 +58,13 @@ SUBMISSION = "/submission"
 HOST_GRACE = 10.0
 """Seconds the host waits past the wall timeout for the wrapper to report before killing."""
 LABEL = "takehome"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+"""The engine colours a build step's stderr."""
+COLLECT_PREFIX = "takehome-collect: "
+"""How wrapper/collect_inventory.py starts the line that says why a suite cannot be collected."""
+
+
+RUN_STAGE, COLLECT_STAGE = "run", "collect"
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,8 @@ class RunImage:
     tag: str
     id: str
     base: str
+    inventory: tuple[HiddenTest, ...] = ()
+    """The hidden suite's tests as pytest collected them when the image was built."""
 
 
 def _pytest_ini(challenge: Challenge) -> str:
@@ -83,7 +107,7 @@ def _run_config(challenge: Challenge) -> str:
 
 
 def _dockerfile(challenge: Challenge, base: str) -> str:
-    lines = [f"FROM {base}"]
+    lines = [f"FROM {base} AS {RUN_STAGE}"]
     lines += [f"RUN {step}" for step in challenge.config.image.setup]
     lines += [
         f"COPY takehome {OPT}",
@@ -107,6 +131,14 @@ def _dockerfile(challenge: Challenge, base: str) -> str:
         f' || echo \'{{"places": [], "words": []}}\' > {CANARY_CATALOG})'
         f" && chmod 600 {CANARY_CATALOG}",
         f'CMD ["python3", "-I", "-B", "{OPT}/takehome_wrapper.py"]',
+        # Built as its own target, never part of the run image: pytest's collection of the
+        # suite against the reference solution, where a submission will be (image_inventory).
+        f"FROM {RUN_STAGE} AS {COLLECT_STAGE}",
+        f"COPY reference {HANDOFF}/{TREE_NAME}",
+        f"RUN cp -a {SUITE} {RUN_SUITE} && cd /tmp"
+        " && PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 HOME=/tmp LANG=C.UTF-8"
+        f" python3 -I -B {OPT}/collect_inventory.py {OPT}/config.json {INVENTORY_PATH}"
+        " >/dev/null",
     ]
     return "\n".join(lines) + "\n"
 
@@ -122,7 +154,21 @@ def _context_files(challenge: Challenge, base: str) -> dict[str, bytes]:
         if "__pycache__" in path.parts:
             continue
         files[f"takehome/suite/{path.relative_to(suite).as_posix()}"] = path.read_bytes()
+    reference = reference_files(challenge.root)
+    try:  # at grading time the challenge's read-only files win over the submission's
+        reference.update(
+            (f.path, f.data) for f in read_only_files(challenge.root, challenge.config.tests.dir)
+        )
+    except HandoutError as error:
+        raise ImageError(f"the challenge's handout cannot be read: {error}") from None
+    files.update((f"reference/{name}", data) for name, data in reference.items())
     return files
+
+
+def graded_challenge(challenge: Challenge, image: RunImage) -> Challenge:
+    """The challenge as its image's pytest collected it: the inventory every report is held
+    against (an image made in a test without one keeps the syntax reading)."""
+    return challenge_for(challenge, image.inventory) if image.inventory else challenge
 
 
 def _tar(files: dict[str, bytes]) -> io.BytesIO:
@@ -147,37 +193,76 @@ def _tag(challenge: Challenge, base_id: str, files: dict[str, bytes]) -> str:
     return f"takehome-run/{challenge.config.id}:{digest.hexdigest()[:16]}"
 
 
+def _collected(client: docker.DockerClient, image_id: str) -> bytes:
+    """The collect stage's inventory file, read from a container that is created, never
+    started, and removed."""
+    container = client.containers.create(image_id, command=["true"], network_disabled=True,
+                                         labels={LABEL: COLLECT_STAGE})  # fmt: skip
+    try:
+        stream, _ = container.get_archive(INVENTORY_PATH)
+        return read_inventory_file(b"".join(stream))
+    finally:
+        container.remove(force=True)
+
+
+def _build(
+    client: docker.DockerClient, challenge: Challenge, files: dict[str, bytes], tag: str
+) -> tuple[str, tuple[HiddenTest, ...] | None]:
+    """Collect the suite, then build the run stage (cached layers) with the list on it."""
+    common: dict[str, Any] = {"custom_context": True, "rm": True, "forcerm": True, "pull": False}
+    collect, _ = client.images.build(fileobj=_tar(files), target=COLLECT_STAGE,
+                                     labels={LABEL: COLLECT_STAGE}, **common)  # fmt: skip
+    try:
+        labels = {
+            LABEL: "run-image",
+            f"{LABEL}.challenge": challenge.config.id,
+            LABEL_KEY: encode_label(_collected(client, str(collect.id))),
+        }
+        image, _ = client.images.build(fileobj=_tar(files), target=RUN_STAGE, tag=tag,
+                                       labels=labels, **common)  # fmt: skip
+    finally:
+        with contextlib.suppress(*ENGINE_ERRORS):  # its layers below the run stage stay
+            client.images.remove(str(collect.id), force=True)
+    return str(image.id), decode_label(image.labels)
+
+
+def _build_failure(error: docker.errors.BuildError) -> str:
+    """The line that says why: the collect script's own, or the last the build printed."""
+    lines = [str(chunk.get("stream", chunk.get("error", ""))).strip() for chunk in error.build_log]
+    lines = [ANSI.sub("", line).strip() for row in lines for line in row.splitlines()]
+    lines = [line for line in lines if line]
+    ours = [line.removeprefix(COLLECT_PREFIX) for line in lines if line.startswith(COLLECT_PREFIX)]
+    return (ours or lines or [str(error)])[-1]
+
+
 def ensure_run_image(
     client: docker.DockerClient, challenge: Challenge, default_base: str
 ) -> RunImage:
-    """The challenge's run image, built now only if no image with its content hash exists."""
+    """The challenge's run image, built now only if no image with its content hash exists.
+
+    The image carries pytest's collection of the suite; a rubric that does not fit it is a
+    ChallengeError here, before any submission is graded against it."""
     base = challenge.config.image.base or default_base
     try:
         base_id = ensure_base_image(client, base)
         files = _context_files(challenge, base_id)  # read once: for the tag and the build
         tag = _tag(challenge, base_id, files)
         try:
-            return RunImage(tag=tag, id=str(client.images.get(tag).id), base=base)
+            found = client.images.get(tag)
+            image_id, inventory = str(found.id), decode_label(found.labels)
         except docker.errors.ImageNotFound:
-            pass
-        context = _tar(files)
-        image, _ = client.images.build(
-            fileobj=context,
-            custom_context=True,
-            tag=tag,
-            rm=True,
-            forcerm=True,
-            pull=False,
-            labels={LABEL: "run-image", f"{LABEL}.challenge": challenge.config.id},
-        )
+            image_id, inventory = "", None
+        if inventory is None:  # absent, or made by hand without the list: built again
+            image_id, inventory = _build(client, challenge, files, tag)
     except docker.errors.BuildError as error:
-        lines = [
-            str(chunk.get("stream", chunk.get("error", ""))).strip() for chunk in error.build_log
-        ]
-        last = next((line for line in reversed(lines) if line), str(error))
-        raise ImageError(f"building the image of {challenge.config.id} failed: {last}") from None
+        raise ImageError(
+            f"building the image of {challenge.config.id} failed: {_build_failure(error)}"
+        ) from None
     except ENGINE_ERRORS as error:
         raise InfraError(
             f"the Docker engine failed while preparing the image: {engine_message(error)}"
         ) from None
-    return RunImage(tag=tag, id=str(image.id), base=base)
+    if inventory is None:
+        raise ImageError(f"the run image {tag} carries no readable test inventory")
+    challenge_for(challenge, inventory)  # the rubric must fit what pytest collects
+    return RunImage(tag=tag, id=image_id, base=base, inventory=inventory)

@@ -7,13 +7,17 @@ from pathlib import Path
 
 import click
 
+from challenges.load import Challenge
 from challenges.validate import validate_challenge
 from graders.registry import available
 from reports.render.exports import cohort_csv, gradescope_results, left_out, write_export
 from reports.scorecard import load_scorecard
+from runner.errors import InfraError
 from runner.sandbox.base_image import ensure_base_image
 from runner.sandbox.engine import connect
+from runner.sandbox.image_inventory import difference
 from runner.sandbox.reaper import reap
+from runner.sandbox.run_images import graded_challenge
 from takehome import wiring
 from takehome.card_challenge import challenge_of
 from takehome.options import challenge_option, out_file_option, scorecard_argument
@@ -23,16 +27,35 @@ from takehome.settings import load_settings
 
 @click.command("validate")
 @click.argument("challenge_ref", metavar="SLUG_OR_DIR")
-def validate_command(challenge_ref: str) -> None:
+@click.option("--static", is_flag=True,
+              help="Read the suite's syntax only; do not build the run image, where pytest "
+                   "collects the suite against the reference solution.")  # fmt: skip
+def validate_command(challenge_ref: str, static: bool) -> None:
     """Load a challenge and check its files, rubric, hidden suite, spec, starter, solution and
-    samples; list every problem, or print what was found."""
-    challenge = validate_challenge(challenge_ref, available())
+    samples; then, when a Docker engine answers, collect the suite with pytest in the run
+    image, which is the list grading uses. List every problem, or print what was found."""
+    challenge, collected = validate_challenge(challenge_ref, available()), ""
+    if not static:
+        challenge, collected = _as_collected(challenge)
     groups = ", ".join(f"{gid} ({len(cases)})" for gid, cases in challenge.groups.items())
     click.echo(
         f"{challenge.config.id} {challenge.config.version}: ok — {len(challenge.tests)} tests "
         f"(tripwire {challenge.tripwire}); groups: {groups}; "
         f"{len(challenge.rubric.human)} human rows; {challenge.rubric.total_points:g} points"
     )
+    if collected:
+        click.echo(collected)
+
+
+def _as_collected(challenge: Challenge) -> tuple[Challenge, str]:
+    """The challenge as pytest collects it in the run image, and how that differs from the
+    syntax reading (or why it was not checked); a suite that cannot be collected against
+    the reference, or a rubric that does not fit what is, is an error."""
+    try:
+        _, image = wiring.engine_and_image(load_settings(), challenge)
+    except InfraError as error:
+        return challenge, f"not checked with pytest: {error}"
+    return graded_challenge(challenge, image), difference(challenge.tests, image.inventory)
 
 
 @click.group("images")

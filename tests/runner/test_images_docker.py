@@ -12,7 +12,7 @@ from runner.errors import ImageError
 from runner.sandbox import base_image
 from runner.sandbox.base_image import ensure_base_image
 from runner.sandbox.run_images import ensure_run_image, image_tag
-from tests.conftest import BASE_IMAGE
+from tests.conftest import BASE_IMAGE, CATALOG
 
 pytestmark = pytest.mark.docker
 
@@ -59,3 +59,24 @@ def test_a_failing_setup_step_names_the_challenge_and_the_error(engine, kv_store
     toml.write_text(toml.read_text().replace("setup = []", 'setup = ["exit 7"]'))
     with pytest.raises(ImageError, match="building the image of kv-store failed"):
         ensure_run_image(engine, load_challenge(copy, available()), BASE_IMAGE)
+
+
+def test_a_suite_that_cannot_be_collected_against_the_reference_fails_the_build(engine, tmp_path):
+    kv_copy = tmp_path / "kv"
+    shutil.copytree(CATALOG / "kv-store", kv_copy)
+    (kv_copy / "solution" / "kvstore.py").rename(kv_copy / "solution" / "kv_store.py")
+    challenge = load_challenge(kv_copy, available())
+    with pytest.raises(ImageError, match="cannot be collected against the reference") as raised:
+        ensure_run_image(engine, challenge, BASE_IMAGE)
+    assert "No module named 'kvstore'" in str(raised.value)
+    assert "\n" not in str(raised.value)
+    leftovers = engine.containers.list(all=True, filters={"label": "takehome=collect"})
+    assert leftovers == []
+
+
+def test_the_image_carries_what_pytest_collected(engine, kv_store):
+    image = ensure_run_image(engine, kv_store, BASE_IMAGE)
+    assert image.inventory == kv_store.tests  # the bundled suite reads the same either way
+    assert "takehome.inventory" in engine.images.get(image.tag).labels
+    found = {i.id for i in engine.images.list(filters={"label": "takehome=collect"})}
+    assert found == set()  # the collect stage is removed once its list is read

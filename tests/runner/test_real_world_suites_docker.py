@@ -30,3 +30,39 @@ def test_a_unittest_style_suite_validates_and_grades_like_pytest(engine, pipelin
     assert starter.outcome.value == "test_failures"
     assert starter.auto_score == 0.0
     assert starter.tests.passed == 0
+
+
+def test_a_suite_in_every_style_is_graded_as_pytest_collects_it(engine, pipeline_config,
+                                                               tmp_path):  # fmt: skip
+    """Mixed files (pytest functions, a ``Test*`` class, parametrized ids, a ``*_test.py``
+    unittest class of any name), tests inherited from a mixin in a helper module and one
+    imported from it, a conftest fixture reading a data file, and tests the suite skips. The
+    syntax reading sees 10 of the 20 tests pytest collects; grading by it called every
+    submission tampered with, the reference included."""
+    challenge = load_challenge(FIXTURES / "challenges" / "shapes", available())
+    assert len(challenge.tests) == 10  # what reading the syntax finds
+    image = ensure_run_image(engine, challenge, BASE_IMAGE)
+    collected = {test.node_id for test in image.inventory}
+    assert len(collected) == 20
+    assert "test_mixins.py::SquareShape::test_area" in collected  # inherited from contracts.py
+    assert "test_measures.py::test_results_are_floats" in collected  # imported from it
+    assert "test_measures.py::test_perimeter" in collected  # three instances, one test
+    checks = {c.sample.name: c for c in check_samples(challenge, engine, image,
+                                                      pipeline_config, tmp_path)}  # fmt: skip
+    assert {name: check.problems for name, check in checks.items()} == {
+        "solution": [], "starter": [], "partial": [],
+    }  # fmt: skip
+    solution = checks["solution"].scorecard
+    assert (solution.outcome.value, solution.auto_score) == ("passed", 30.0), solution.reason
+    assert [flag.message for flag in solution.flags if flag.kind == "tamper"] == []
+    skipped = {r.node_id: r.message for r in solution.tests.results if r.status == "skipped"}
+    not_scored = "skipped by the hidden suite: not scored"
+    assert skipped == {
+        "test_mixins.py::CircleShape::test_ellipse": not_scored,
+        "test_measures.py::TestWrongSizes::test_triangle": not_scored,
+    }
+    assert checks["starter"].scorecard.auto_score == 10.0  # the given parser's four tests
+    partial = checks["partial"].scorecard
+    assert round(partial.auto_score or 0, 2) == 22.78
+    circle = [r for r in partial.tests.results if "CircleShape::test_area" in r.node_id]
+    assert [r.status for r in circle] == ["failed"]

@@ -181,10 +181,9 @@ _source = _importlib.import_module({name!r})
 
 
 def _collected(key, value):
-    if isinstance(value, type) and issubclass(value, _unittest.TestCase):
-        return True
-    here = getattr(value, "__module__", None) == _source.__name__
-    return here and key.startswith(("test", "Test"))
+    if isinstance(value, type):
+        return issubclass(value, _unittest.TestCase) or key.startswith("Test")
+    return callable(value) and key.startswith("test")
 
 
 globals().update(
@@ -196,8 +195,9 @@ globals().update(
 )
 """
 """A canary module has its source module's globals (helpers, fixtures, marks, imports),
-none of the tests pytest would collect from them again, and annotations left unevaluated
-as in any module."""
+none of the tests pytest would collect from them again (imported ones included: pytest
+collects a test function or class wherever it was defined), and annotations left
+unevaluated as in any module."""
 
 _SILENCE = """for _name in dir({cls}):
     if _name.startswith("test") and _name != {keep!r}:
