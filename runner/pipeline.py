@@ -33,6 +33,7 @@ from runner.intake.given_files import given_note, restore_given_files
 from runner.intake.take_in import Chooser, Intake, IntakeOptions, new_work_dir, take_in
 from runner.placement import HasFinishedWork
 from runner.recording import Gathered, Graded, record
+from runner.sandbox.ahead import StartedAhead
 from runner.sandbox.container import run_suite, start_container
 from runner.sandbox.engine import ENGINE_ERRORS, Engine, engine_version
 from runner.sandbox.reaper import reap_quietly
@@ -62,6 +63,8 @@ class PipelineConfig:
     then goes beside it (``runner.placement``)."""
     review_url: str | None = None
     """The review app's base URL, which the HTML report links its human rows to."""
+    run_begins: Callable[[], None] | None = None
+    """Called as the run begins, when the host has only to wait: a caller's cue for its work."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def _run_once(
     image: RunImage,
     limits: Limits,
     config: PipelineConfig,
-    pool: WarmPool | None,
+    pool: WarmPool | StartedAhead | None,
     tree: Path,
 ) -> RunEvidence:
     """One run: in a container started now, or in one of the pool's, waiting for a slot."""
@@ -144,7 +147,7 @@ def _run_with_retries(
     challenge: Challenge,
     config: PipelineConfig,
     flags: list[Flag],
-    pool: WarmPool | None,
+    pool: WarmPool | StartedAhead | None,
 ) -> RunEvidence:
     """Run the suite, retrying engine failures with back-off; each retry leaves a flag."""
     limits = challenge.config.limits
@@ -196,7 +199,7 @@ def _gather(
     config: PipelineConfig,
     work: Path,
     gathered: Gathered,
-    pool: WarmPool | None,
+    pool: WarmPool | StartedAhead | None,
 ) -> SuiteMeasurement:
     """Every stage up to the measured run; what it learns goes into ``gathered`` as it goes,
     so a later failure still leaves the commit, the flags and the measurements."""
@@ -230,6 +233,8 @@ def _gather(
     gathered.source = clock.timed(
         "source", lambda: capture_source(intake.tree, submission.starter, intake.commit, identity)
     )
+    if config.run_begins is not None:
+        config.run_begins()
     evidence = clock.timed(
         "run",
         lambda: _run_with_retries(client, image, intake, challenge, config, gathered.flags, pool),
@@ -248,15 +253,17 @@ def grade(
 ) -> Graded:
     """Grade one submission and write its reports under ``out_dir/<submission id>/``.
 
-    With a ``pool``, the run takes a container started ahead of time (``runner.sandbox.warm_pool``).
+    The run takes a container started ahead of time: the ``pool``'s, or one started now.
     """
     request = replace(request, challenge=graded_challenge(request.challenge, image))
     challenge = request.challenge
     sub_id = request.submission_id or submission_id(request.source)
     gathered = Gathered(identity=[] if config.blind else None)
     work = new_work_dir(config.work_root)
+    limits = challenge.config.limits
+    ahead = StartedAhead(client, image, limits, config.work_root) if pool is None else None
     try:
-        tests = _gather(request, client, image, config, work, gathered, pool)
+        tests = _gather(request, client, image, config, work, gathered, pool or ahead)
     except RepoRejected as error:
         tests = unrun_measurement(challenge, Outcome.REPO_REJECTED, str(error))
     except InfraError as error:
@@ -264,6 +271,8 @@ def grade(
         tests = unrun_measurement(challenge, Outcome.INFRA_ERROR, reason)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if ahead is not None:
+            ahead.close()
     info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit=gathered.commit)
     return record(challenge, info, image, tests, gathered, _engine_version(client), out_dir,
                   config.has_finished_work, config.review_url)  # fmt: skip
