@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import numpy as np
-
 MIN_INVITED = 30
 """Fewer invitations than this: the funnel is greyed, too few to trust."""
 STAGES = ("invited", "opened", "submitted", "graded", "reviewed", "decided")
@@ -51,6 +49,8 @@ def _hours(pairs: list[tuple[datetime | None, datetime | None]]) -> dict[str, An
              if start is not None and end is not None and end >= start]  # fmt: skip
     if not spans:
         return {"n": 0, "median_hours": None, "p90_hours": None}
+    import numpy as np  # here, not above: the store imports this module for every grade
+
     return {"n": len(spans), "median_hours": round(float(np.median(spans)), 2),
             "p90_hours": round(float(np.quantile(spans, 0.9)), 2)}  # fmt: skip
 

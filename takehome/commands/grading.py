@@ -1,23 +1,24 @@
-"""Grading: one submission, a roster, a challenge's own samples, a regrade."""
+"""Grading: one submission, a roster, a challenge's own samples, a regrade.
+
+Only what ``grade`` needs is imported with the module: a CI job's one-shot grade does not pay
+for rosters, the cohort page, rich's progress bars or the regrade's diff. The other commands
+import theirs when they run.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import threading
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from challenges.roster import load_roster
-from reports.render.cohort_page import write_index
-from reports.scorecard import Scorecard
-from runner.batch import default_slots
-from runner.cohort import grade_cohort, plan_cohort
 from runner.pipeline import GradeRequest, grade
-from runner.regrade import recorded_scorecard, regrade
 from takehome import wiring
-from takehome.batch_view import progress_bar, summary_table
 from takehome.errors import EXIT_EXPECTED
 from takehome.options import (
     DATE_FORMATS,
@@ -33,11 +34,35 @@ from takehome.settings import load_settings
 
 if TYPE_CHECKING:
     from challenges.load import Challenge
+    from reports.scorecard import Scorecard
     from runner.recording import Graded
     from runner.review_desk.recording import ReviewRecorder
 
 UNGRADED = {"repo_rejected", "infra_error"}
 CHALLENGE_HELP = "Bundled challenge slug or a challenge directory."
+
+
+def _prepare_meanwhile(store: bool) -> tuple[threading.Event, threading.Thread]:
+    """Compile the report templates and, if the grade goes to the store, import the store
+    (SQLAlchemy, Alembic, the models: about 0.4 s), on a thread of their own that starts when
+    the event is set: when the run begins, the host then only waits for its container, and
+    this work is done by the time the reports are due instead of after them. Earlier, it
+    would only slow the intake and the measurements it shares the interpreter with. A head
+    start only: a failure here is met again, and reported, where the work is done for real."""
+    begin = threading.Event()
+
+    def prepare() -> None:
+        begin.wait()
+        with contextlib.suppress(Exception):
+            from reports.render.pages import prepare as compile_templates
+
+            compile_templates()
+            if store:
+                importlib.import_module("runner.review_desk.recording")
+
+    thread = threading.Thread(target=prepare, name="prepare", daemon=True)
+    thread.start()
+    return begin, thread
 
 
 def summary_line(card: Scorecard, where: Path) -> str:
@@ -90,8 +115,11 @@ def grade_command(
         source=submission, challenge=challenge, ref=ref, submission_id=submission_id,
         window_start=utc(started_at), deadline=utc(deadline), pinned=ref is not None,
     )  # fmt: skip
-    config = wiring.pipeline_config(settings, challenge, blind)
+    begin, preparing = _prepare_meanwhile(settings.records_for_review)
+    config = replace(wiring.pipeline_config(settings, challenge, blind), run_begins=begin.set)
     graded = grade(request, client, image, config, out_dir)
+    begin.set()  # a grade that never ran (a rejected repository) still writes reports
+    preparing.join()
     if settings.records_for_review:
         _for_review(settings.store_url, [graded], challenge)
     card = graded.scorecard
@@ -147,6 +175,14 @@ def batch_command(
 ) -> None:  # fmt: skip
     """Grade every submission of a roster (CSV or YAML: alias, repo, ref, invited_at,
     deadline) in parallel; run again, it grades only what is missing or changed."""
+    from rich.console import Console
+
+    from challenges.roster import load_roster
+    from reports.render.cohort_page import write_index
+    from runner.batch import default_slots
+    from runner.cohort import grade_cohort, plan_cohort
+    from takehome.batch_view import progress_bar, summary_table
+
     settings = load_settings()
     entries = load_roster(roster_path)
     challenge = wiring.challenge(challenge_ref)
@@ -205,8 +241,12 @@ def check_command(challenge_ref: str, out_dir: Path, runs: int, mutants: int,
     every sample in their declared ranges, repeated runs (flaky tests named), mutation analysis
     of the hidden suite, the AI-written baseline and the suite's time against its timeout.
     One line per check; exits 1 when any check fails."""
+    from rich.console import Console
+
     from graders.registry import available
+    from runner.batch import default_slots
     from runner.quality.gate import GateOptions, gate_size, run_gate
+    from takehome.batch_view import progress_bar
 
     settings = load_settings()
     challenge = wiring.challenge(challenge_ref)
@@ -236,6 +276,8 @@ def check_command(challenge_ref: str, out_dir: Path, runs: int, mutants: int,
 @out_dir_option("out-regrade", "Where the new reports go.")
 def regrade_command(scorecard_path: Path, challenge_ref: str | None, out_dir: Path) -> None:
     """Grade SCORECARD's commit again and print what changed, row by row."""
+    from runner.regrade import recorded_scorecard, regrade
+
     settings = load_settings()
     recorded = recorded_scorecard(scorecard_path)
     challenge = wiring.challenge(challenge_ref or recorded.challenge.id)

@@ -143,3 +143,17 @@ def test_a_failed_render_leaves_the_previous_reports_untouched(
         write_reports(changed, tmp_path)
     assert {name: path.read_text() for name, path in written.items()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before)
+
+
+def test_prepared_templates_render_without_reading_them_again(hostile_scorecard, monkeypatch):
+    monkeypatch.setattr(render, "_HTML", render._environment(autoescape=True))
+    monkeypatch.setattr(render, "_MARKDOWN", render._environment(autoescape=False))
+    render.prepare()  # what `takehome grade` does while its container runs
+
+    def unreadable(*args: object) -> None:
+        raise AssertionError("a template was compiled when the reports were due")
+
+    for environment in (render._HTML, render._MARKDOWN):
+        monkeypatch.setattr(environment.loader, "get_source", unreadable)
+    assert "<html" in render_html(hostile_scorecard)
+    assert render_markdown(hostile_scorecard)
