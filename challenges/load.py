@@ -56,6 +56,17 @@ class Challenge:
         return self.config.tests.tripwire
 
     @property
+    def unscored(self) -> frozenset[str]:
+        """Node IDs of the tests rubric.toml declares unscored: run, shown, never charged."""
+        selectors = self.rubric.unscored
+        return frozenset(
+            case.node_id
+            for case in self.tests
+            if case.node_id != self.tripwire
+            and any(selector.matches(case.node_id, case.markers) for selector in selectors)
+        )
+
+    @property
     def markers(self) -> list[str]:
         return sorted(set().union(*(case.markers for case in self.tests)))
 

@@ -172,6 +172,11 @@ class Rubric(Strict):
     version: str = Field(min_length=1, description="Rubric version, recorded on every scorecard.")
     total_points: float = Field(gt=0, le=MAX_POINTS, description="Sum of all rows' points.")
     criteria: list[Criterion] = Field(min_length=1, description="The rows, in report order.")
+    unscored: list[CaseSelector] = Field(
+        default_factory=list,
+        description="Hidden tests that run and are shown but earn and cost nothing (extra "
+        "credit, optional checks), each a marker or keyword; they need no row.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:

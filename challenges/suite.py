@@ -97,11 +97,29 @@ def _select(
     return chosen
 
 
+UNSCORED_GROUP = "(not scored)"
+"""Where the tests rubric.toml declares unscored and no row selects are listed (not a valid
+criterion id, so never a row's)."""
+
+
+def _unscored(rubric: Rubric, tests: list[HiddenTest], tripwire: str, rubric_path: Path,
+              problems: Problems) -> set[str]:  # fmt: skip
+    found: set[str] = set()
+    for number, selector in enumerate(rubric.unscored):
+        chosen = {c.node_id for c in tests if selector.matches(c.node_id, c.markers)}
+        if not chosen - {tripwire}:
+            problems.add(f"{rubric_path}: unscored[{number}]: {selector.describe()} matches no "
+                         "test in the hidden suite")  # fmt: skip
+        found |= chosen - {tripwire}
+    return found
+
+
 def rubric_groups(
     rubric: Rubric, tests: list[HiddenTest], tripwire: str, rubric_path: Path
 ) -> dict[str, tuple[HiddenTest, ...]]:
     """The tests of each ``source = "tests"`` row, by criterion id: every scored test in
-    exactly one row, the tripwire in none."""
+    exactly one row, the tripwire in none; tests declared unscored that no row selects are
+    listed under ``UNSCORED_GROUP``."""
     groups: dict[str, tuple[HiddenTest, ...]] = {}
     owner: dict[str, str] = {}
     problems = Problems()
@@ -117,14 +135,18 @@ def rubric_groups(
                 )
             owner.setdefault(case.node_id, criterion.id)
         groups[criterion.id] = tuple(chosen or ())
+    declared = _unscored(rubric, tests, tripwire, rubric_path, problems)
     scored = [case for case in tests if case.node_id != tripwire]
-    unscored = [case.node_id for case in scored if case.node_id not in owner]
+    rowless = [case for case in scored if case.node_id not in owner]
+    stray = [case.node_id for case in rowless if case.node_id not in declared]
     known_tripwire = len(scored) < len(tests)
     # Only when the rows themselves are sound: else this repeats their problem.
-    if groups and unscored and known_tripwire and not problems.found:
+    if groups and stray and known_tripwire and not problems.found:
         problems.add(
-            f"{rubric_path}: {len(unscored)} hidden test(s) belong to no tests row, "
-            f"e.g. {unscored[0]}"
+            f"{rubric_path}: {len(stray)} hidden test(s) belong to no tests row and are not "
+            f"declared unscored, e.g. {stray[0]}"
         )
     problems.raise_any()
+    if extra := tuple(case for case in rowless if case.node_id in declared):
+        groups[UNSCORED_GROUP] = extra
     return groups

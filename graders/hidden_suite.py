@@ -20,6 +20,7 @@ from graders.text import clean, first_line
 __all__ = ["CaseResult", "CaseStatus", "SuiteGrader", "SuiteMeasurement", "evaluate"]
 
 MESSAGE_CAP = 1000
+NOT_SCORED = "declared unscored in rubric.toml: shown, never charged"
 OUTPUT_CAP = 4000
 
 
@@ -113,7 +114,9 @@ def _tamper_findings(challenge: Challenge, reading: Reading) -> list[str]:
     return findings
 
 
-def _outcome(reading: Reading, run: RunEvidence, results: list[CaseResult]) -> tuple[Outcome, str]:
+def _outcome(
+    reading: Reading, run: RunEvidence, results: list[CaseResult], unscored: frozenset[str]
+) -> tuple[Outcome, str]:
     report = reading.parsed.report
     if reading.collect_errors:
         error = reading.collect_errors[0]
@@ -127,13 +130,12 @@ def _outcome(reading: Reading, run: RunEvidence, results: list[CaseResult]) -> t
         return Outcome.NO_REPORT, (
             f"the test process exited with code {report.returncode} before reporting any test"
         )
-    statuses = {result.status for result in results}
-    if CaseStatus.TIMEOUT in statuses:
-        count = sum(r.status is CaseStatus.TIMEOUT for r in results)
-        return Outcome.TIMEOUT, f"{count} test(s) hit the per-test timeout"
+    counted = [r for r in results if r.node_id not in unscored]
+    if timeouts := sum(r.status is CaseStatus.TIMEOUT for r in counted):
+        return Outcome.TIMEOUT, f"{timeouts} test(s) hit the per-test timeout"
     if reading.finished is None:
         return Outcome.CRASH, f"the test process died with code {report.returncode} mid-run"
-    scored = [r for r in results if r.status is not CaseStatus.SKIPPED]
+    scored = [r for r in counted if r.status is not CaseStatus.SKIPPED]
     failed = sum(r.status is not CaseStatus.PASSED for r in scored)
     if failed:
         return Outcome.TEST_FAILURES, f"{failed} of {len(scored)} tests did not pass"
@@ -186,7 +188,7 @@ def unrun_measurement(challenge: Challenge, outcome: Outcome, reason: str) -> Su
 
 
 def _results(challenge: Challenge, reading: Reading) -> list[CaseResult]:
-    skipped_by_suite = statically_skipped(challenge)
+    skipped_by_suite, unscored = statically_skipped(challenge), challenge.unscored
     discard = bool(reading.collect_errors)  # pytest ran nothing: no result is real
     results = []
     for group, cases in challenge.groups.items():
@@ -197,6 +199,8 @@ def _results(challenge: Challenge, reading: Reading) -> list[CaseResult]:
             message = clean(failing[0], MESSAGE_CAP) if failing and not discard else ""
             if case.node_id in skipped_by_suite:
                 status, message = CaseStatus.SKIPPED, "skipped by the hidden suite: not scored"
+            elif case.node_id in unscored:
+                message = clean(f"{NOT_SCORED}: {message}" if message else NOT_SCORED, MESSAGE_CAP)
             elif status is CaseStatus.SKIPPED:
                 status, message = CaseStatus.FAILED, clean(RUN_SKIP + message, MESSAGE_CAP)
             duration = sum(ph.duration for phases in instances for ph in phases.values())
@@ -230,7 +234,7 @@ def evaluate(challenge: Challenge, run: RunEvidence) -> SuiteMeasurement:
     if findings:
         outcome, reason = Outcome.TAMPER_SUSPECTED, findings[0]
     else:
-        outcome, reason = _outcome(reading, run, results)
+        outcome, reason = _outcome(reading, run, results, challenge.unscored)
     report = parsed.report
     return SuiteMeasurement(
         outcome=outcome,

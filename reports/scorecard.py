@@ -62,6 +62,11 @@ class SuiteSummary(_Model):
     passed: int = Field(description="Tests that passed.")
     failed: int = Field(description="Tests that did not pass (failed, error, timeout, not run).")
     total: int = Field(description="Scored tests in the hidden suite.")
+    not_scored: int = Field(
+        default=0,
+        description="Tests run and shown but worth nothing: skipped by the suite itself or "
+        "declared unscored in rubric.toml; not in passed, failed or total.",
+    )
     score: float | None = Field(description="Points from tests; null when not scored.")
     max_score: float = Field(description="Points the tests are worth.")
     suite_seconds: float | None = Field(description="Time the suite took inside the container.")

@@ -64,13 +64,14 @@ def _nothing_written(measurements: Measurements) -> str | None:
 
 def _test_max_scores(challenge: Challenge) -> dict[str, float]:
     """Points each test is worth: its row's points shared out by weight. A test the suite
-    itself always skips is worth nothing: not scored, never charged."""
-    skipped = statically_skipped(challenge)
-    worth: dict[str, float] = {}
+    itself always skips, or one rubric.toml declares unscored, is worth nothing: never
+    charged."""
+    nothing = _not_scored(challenge)
+    worth: dict[str, float] = dict.fromkeys(challenge.unscored, 0.0)
     for criterion in challenge.rubric.auto:
         cases = challenge.groups.get(criterion.id, ())
         weights = {
-            case.node_id: 0.0 if case.node_id in skipped else criterion.weights.get(case.name, 1.0)
+            case.node_id: 0.0 if case.node_id in nothing else criterion.weights.get(case.name, 1.0)
             for case in cases
         }
         total = sum(weights.values()) or 1.0
@@ -149,13 +150,23 @@ def _measure_flags(challenge: Challenge, measurements: Measurements) -> list[Fla
     return flags
 
 
+def _not_scored(challenge: Challenge) -> frozenset[str]:
+    """Tests that run and are shown but count nowhere: the suite skips them, or rubric.toml
+    declares them unscored."""
+    return statically_skipped(challenge) | challenge.unscored
+
+
 def _auto_row(
-    criterion: AutoCriterion, entries: list[CaseEntry], outcome: Outcome, withheld: str | None
-) -> AutoRow:
+    criterion: AutoCriterion, entries: list[CaseEntry], outcome: Outcome, withheld: str | None,
+    free: frozenset[str],
+) -> AutoRow:  # fmt: skip
     mine = [entry for entry in entries if entry.group == criterion.id]
-    passed = sum(entry.status is CaseStatus.PASSED for entry in mine)
     score = round(sum(entry.score or 0.0 for entry in mine), 2) if outcome.scored else None
-    detail = f"{passed} of {len(mine)} tests passed"
+    counted = [entry for entry in mine if entry.node_id not in free]
+    passed = sum(entry.status is CaseStatus.PASSED for entry in counted)
+    detail = f"{passed} of {len(counted)} tests passed"
+    if len(counted) < len(mine):
+        detail += f"; {len(mine) - len(counted)} not scored"
     if withheld is not None:
         detail += f" (not counted: {withheld})"
     return AutoRow(
@@ -197,7 +208,7 @@ def _rows(
         if isinstance(criterion, AutoCriterion) and criterion.source != "tests":
             rows.append(_measured_row(criterion, measurements, outcome))
         elif isinstance(criterion, AutoCriterion):
-            rows.append(_auto_row(criterion, entries, outcome, withheld))
+            rows.append(_auto_row(criterion, entries, outcome, withheld, _not_scored(challenge)))
         else:
             rows.append(_human_row(criterion))
     return rows
@@ -223,7 +234,9 @@ def build_scorecard(
     auto_score = round(sum(r.score or 0.0 for r in auto_rows), 2) if outcome.scored else None
     tests_max = sum(row.max_score for row in auto_rows if row.source == "tests")
     tests_score = round(sum(entry.score or 0.0 for entry in entries), 2) if outcome.scored else None
-    passed = sum(entry.status is CaseStatus.PASSED for entry in entries)
+    free = _not_scored(challenge)
+    counted = [entry for entry in entries if entry.node_id not in free]
+    passed = sum(entry.status is CaseStatus.PASSED for entry in counted)
     complete = not human_rows and outcome.scored
     return Scorecard(
         schema_version=SCORECARD_SCHEMA_VERSION,
@@ -240,8 +253,9 @@ def build_scorecard(
         max_score=challenge.rubric.total_points,
         tests=SuiteSummary(
             passed=passed,
-            failed=len(entries) - passed,
-            total=len(entries),
+            failed=len(counted) - passed,
+            total=len(counted),
+            not_scored=len(entries) - len(counted),
             score=tests_score,
             max_score=tests_max,
             suite_seconds=measurement.suite_seconds,

@@ -361,8 +361,8 @@ def test_hidden_test_in_no_tests_row_is_an_error(kv_copy: Path) -> None:
     (kv_copy / "tests" / "test_extra.py").write_text("def test_unmarked():\n    pass\n")
     message = _error(kv_copy)
     assert message == (
-        f"{(kv_copy / 'rubric.toml').resolve()}: 1 hidden test(s) belong to no tests row, "
-        "e.g. test_extra.py::test_unmarked"
+        f"{(kv_copy / 'rubric.toml').resolve()}: 1 hidden test(s) belong to no tests row and "
+        "are not declared unscored, e.g. test_extra.py::test_unmarked"
     )
 
 
@@ -424,3 +424,29 @@ def test_challenge_toml_field_errors(
     message = _error(kv_copy)
     assert message.startswith(f"{toml.resolve()}: ")
     assert expected in message
+
+
+def _declare_unscored(kv_copy: Path, selector: str) -> None:
+    rubric = kv_copy / "rubric.toml"
+    text = rubric.read_text()
+    rubric.write_text(
+        text.replace("total_points = 100\n", f"total_points = 100\nunscored = [{selector}]\n", 1)
+    )
+
+
+def test_tests_declared_unscored_need_no_row(kv_copy: Path) -> None:
+    (kv_copy / "tests" / "test_extra.py").write_text(
+        "import pytest\n\n\n@pytest.mark.extra\ndef test_bonus():\n    pass\n"
+    )
+    _declare_unscored(kv_copy, '{ marker = "extra" }')
+    challenge = load_challenge(kv_copy, available())
+    assert challenge.unscored == {"test_extra.py::test_bonus"}
+    assert [t.node_id for t in challenge.groups["(not scored)"]] == ["test_extra.py::test_bonus"]
+
+
+def test_an_unscored_selector_that_matches_nothing_is_named(kv_copy: Path) -> None:
+    _declare_unscored(kv_copy, '{ keyword = "no_such_test" }')
+    assert _error(kv_copy) == (
+        f"{(kv_copy / 'rubric.toml').resolve()}: unscored[0]: keyword 'no_such_test' matches no "
+        "test in the hidden suite"
+    )

@@ -36,14 +36,15 @@ def test_a_suite_in_every_style_is_graded_as_pytest_collects_it(engine, pipeline
                                                                tmp_path):  # fmt: skip
     """Mixed files (pytest functions, a ``Test*`` class, parametrized ids, a ``*_test.py``
     unittest class of any name), tests inherited from a mixin in a helper module and one
-    imported from it, a conftest fixture reading a data file, and tests the suite skips. The
-    syntax reading sees 10 of the 20 tests pytest collects; grading by it called every
-    submission tampered with, the reference included."""
+    imported from it, a conftest fixture reading a data file, tests the suite skips, and
+    extra credit the rubric declares unscored. The syntax reading sees 12 of the 22 tests
+    pytest collects; grading by it called every submission tampered with, the reference
+    included."""
     challenge = load_challenge(FIXTURES / "challenges" / "shapes", available())
-    assert len(challenge.tests) == 10  # what reading the syntax finds
+    assert len(challenge.tests) == 12  # what reading the syntax finds
     image = ensure_run_image(engine, challenge, BASE_IMAGE)
     collected = {test.node_id for test in image.inventory}
-    assert len(collected) == 20
+    assert len(collected) == 22
     assert "test_mixins.py::SquareShape::test_area" in collected  # inherited from contracts.py
     assert "test_measures.py::test_results_are_floats" in collected  # imported from it
     assert "test_measures.py::test_perimeter" in collected  # three instances, one test
@@ -61,6 +62,15 @@ def test_a_suite_in_every_style_is_graded_as_pytest_collects_it(engine, pipeline
         "test_mixins.py::CircleShape::test_ellipse": not_scored,
         "test_measures.py::TestWrongSizes::test_triangle": not_scored,
     }
+    summary = solution.tests
+    assert (summary.passed, summary.total, summary.not_scored) == (17, 17, 4)
+    contracts = next(row for row in solution.criteria if row.id == "contracts")
+    assert contracts.detail == "9 of 9 tests passed; 1 not scored"
+    extra = {r.node_id: r for r in solution.tests.results if r.group == "(not scored)"}
+    hexagons = extra["test_extra_credit.py::test_hexagons_are_parsed"]
+    assert (hexagons.status, hexagons.max_score) == ("failed", 0.0)  # and still "passed"
+    assert hexagons.message.startswith("declared unscored in rubric.toml: shown, never charged")
+    assert extra["test_extra_credit.py::test_a_blank_line_says_so"].status == "passed"
     assert checks["starter"].scorecard.auto_score == 10.0  # the given parser's four tests
     partial = checks["partial"].scorecard
     assert round(partial.auto_score or 0, 2) == 22.78
