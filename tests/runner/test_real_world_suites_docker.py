@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from challenges.load import load_challenge
+from challenges.validate import validate_challenge
 from graders.registry import available
 from runner.check import check_samples
 from runner.sandbox.run_images import ensure_run_image
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.docker
 
 def test_a_unittest_style_suite_validates_and_grades_like_pytest(engine, pipeline_config,
                                                                  tmp_path):  # fmt: skip
-    challenge = load_challenge(FIXTURES / "challenges" / "acronym", available())
+    challenge = validate_challenge(FIXTURES / "challenges" / "acronym", available())
     assert {name: len(tests) for name, tests in challenge.groups.items()} == {
         "acronyms": 4,
         "punctuation": 5,
@@ -40,7 +40,7 @@ def test_a_suite_in_every_style_is_graded_as_pytest_collects_it(engine, pipeline
     extra credit the rubric declares unscored. The syntax reading sees 12 of the 22 tests
     pytest collects; grading by it called every submission tampered with, the reference
     included."""
-    challenge = load_challenge(FIXTURES / "challenges" / "shapes", available())
+    challenge = validate_challenge(FIXTURES / "challenges" / "shapes", available())
     assert len(challenge.tests) == 12  # what reading the syntax finds
     image = ensure_run_image(engine, challenge, BASE_IMAGE)
     collected = {test.node_id for test in image.inventory}
@@ -76,3 +76,26 @@ def test_a_suite_in_every_style_is_graded_as_pytest_collects_it(engine, pipeline
     assert round(partial.auto_score or 0, 2) == 22.78
     circle = [r for r in partial.tests.results if "CircleShape::test_area" in r.node_id]
     assert [r.status for r in circle] == ["failed"]
+
+
+def test_a_src_layout_with_the_suite_as_a_package_grades(engine, pipeline_config, tmp_path):
+    """``python_path = ["src"]``, a tests package importing its helpers relatively, cases
+    generated from data files by ``pytest_generate_tests`` in its conftest, a marked class
+    with a fixture and a parametrized method, and a sample in its declared range."""
+    challenge = validate_challenge(FIXTURES / "challenges" / "ledger", available())
+    image = ensure_run_image(engine, challenge, BASE_IMAGE)
+    assert [t.node_id for t in image.inventory] == [
+        "test_cases.py::test_case_file",
+        "test_errors.py::TestRefused::test_overdraw",
+        "test_errors.py::TestRefused::test_bad_line",
+        "test_tripwire.py::test_tripwire",
+    ]
+    checks = {c.sample.name: c for c in check_samples(challenge, engine, image,
+                                                      pipeline_config, tmp_path)}  # fmt: skip
+    assert {name: check.problems for name, check in checks.items()} == {
+        "solution": [], "starter": [], "no_refunds": [],
+    }  # fmt: skip
+    solution = checks["solution"].scorecard
+    assert (solution.outcome.value, solution.auto_score) == ("passed", 20.0), solution.reason
+    assert [flag.message for flag in solution.flags if flag.kind == "tamper"] == []
+    assert checks["no_refunds"].scorecard.auto_score == 10.0
