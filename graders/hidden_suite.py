@@ -1,9 +1,10 @@
 """The tests grader: turns the container's report into per-test results and an outcome.
 
 Everything here fails closed. The report was produced next to candidate code, so the grader
-checks it against what it knows independently (the statically read test inventory, the
-tripwire that must fail, the engine's exit code and OOM flag) and calls anything that does
-not add up tamper suspected, or no report, never a pass.
+checks it against what it knows independently (the inventory pytest collected when the image
+was built, before any candidate code existed; the tripwire that must fail; the engine's exit
+code and OOM flag) and calls anything that does not add up tamper suspected, or no report,
+never a pass.
 """
 
 from __future__ import annotations
