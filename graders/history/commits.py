@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import git
 from pydantic import Field
 
 from graders.base import StrictModel
 from graders.history.git_read import committed_at, is_shallow, open_repo, resolve
 from graders.history.time_window import TimeWindow, is_late, iso, plural, window_of
 from graders.text import first_line
+
+if TYPE_CHECKING:
+    import git  # annotations only: GitPython loads where a repository is opened
 
 SUBJECT_CAP = 120
 IDENT_CAP = 200

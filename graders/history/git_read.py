@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-
-import git
+from typing import TYPE_CHECKING
 
 from challenges.base_error import TakehomeError
+
+if TYPE_CHECKING:
+    import git
 
 # Our configuration only, never a global one of the grading host; no replace refs rewriting
 # what the candidate's objects say.
@@ -34,6 +36,10 @@ class HistoryError(TakehomeError):
 
 @contextmanager
 def open_repo(git_dir: Path) -> Iterator[git.Repo]:
+    """The repository at ``git_dir``. GitPython is imported here, on first use, not with the
+    graders: a grade of a plain directory never needs it, and a one-shot grade starts sooner."""
+    import git
+
     try:
         repo = git.Repo(git_dir)
     except (git.exc.InvalidGitRepositoryError, git.exc.NoSuchPathError) as error:
@@ -47,6 +53,8 @@ def open_repo(git_dir: Path) -> Iterator[git.Repo]:
 
 def resolve(repo: git.Repo, rev: str) -> git.Commit:
     """The commit ``rev`` names; a rev that looks like an option never reaches git."""
+    import git
+
     try:
         if rev.startswith("-"):
             raise ValueError(rev)

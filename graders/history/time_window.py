@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import git
 from pydantic import AwareDatetime, Field, field_validator
 
 from graders.base import StrictModel
 from graders.history.git_read import committed_at, open_repo, resolve
+
+if TYPE_CHECKING:
+    import git  # annotations only: GitPython loads where a repository is opened
 
 MAX_NAMED = 10
 """Late commits named one by one in a note; the rest are only counted."""
