@@ -7,7 +7,13 @@ table below is the one list of commands; ``--help`` imports them all to show the
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
+import os
+import sys
+import threading
+from typing import NoReturn
 
 import click
 
@@ -73,4 +79,22 @@ def challenge_group() -> None:
 
 def main() -> None:
     """Console entry point: the CLI behind the one error boundary."""
-    raise SystemExit(run_guarded(lambda: cli.main(prog_name="takehome", standalone_mode=False)))
+    code = run_guarded(lambda: cli.main(prog_name="takehome", standalone_mode=False))
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.main_thread()):  # fmt: skip
+        raise SystemExit(code)  # Python's own exit waits for them
+    _exit_without_teardown(code)
+
+
+def _exit_without_teardown(code: int) -> NoReturn:
+    """End the process as Python's exit would, less the teardown of every module and object
+    one by one: after a grade, with a few hundred modules loaded, that teardown alone takes
+    about 0.15 s, as long as writing the reports. The exit handlers still run (temporary
+    files, logging), the standard streams are flushed, and the exit code is the same; every
+    file the command wrote is closed already (its reports are written whole before it
+    returns)."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, as Python ignores it
+            stream.flush()
+    os._exit(code)
