@@ -157,3 +157,26 @@ def test_prepared_templates_render_without_reading_them_again(hostile_scorecard,
         monkeypatch.setattr(environment.loader, "get_source", unreadable)
     assert "<html" in render_html(hostile_scorecard)
     assert render_markdown(hostile_scorecard)
+
+
+def test_templates_are_compiled_once_per_machine_not_once_per_process(
+    hostile_scorecard, tmp_path, monkeypatch
+):
+    first = render._environment(True, render.compiled_cache(True, tmp_path))
+    first.get_template("report.html.j2")  # compiled, and kept in tmp_path
+    assert len(list(tmp_path.iterdir())) == 1
+    later = render._environment(True, render.compiled_cache(True, tmp_path))  # another process
+
+    def compile_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(later, "compile", compile_again)
+    monkeypatch.setattr(render, "_HTML", later)
+    assert render_html(hostile_scorecard) == (GOLDEN / "report.html").read_text()
+
+
+def test_templates_compiled_with_other_options_are_kept_apart(tmp_path):
+    for autoescape in (True, False):
+        environment = render._environment(autoescape, render.compiled_cache(autoescape, tmp_path))
+        environment.get_template("report.html.j2")
+    assert len(list(tmp_path.iterdir())) == 2  # HTML escaping is compiled in: never shared
