@@ -106,6 +106,12 @@ def _run_config(challenge: Challenge) -> str:
     )
 
 
+def _deadline(challenge: Challenge) -> int:
+    """Seconds a build step that imports the suite may take: a suite whose import hangs
+    would hang the build, which has no clock of its own."""
+    return max(1, int(challenge.config.limits.wall_seconds))
+
+
 def _dockerfile(challenge: Challenge, base: str) -> str:
     lines = [f"FROM {base} AS {RUN_STAGE}"]
     lines += [f"RUN {step}" for step in challenge.config.image.setup]
@@ -122,7 +128,8 @@ def _dockerfile(challenge: Challenge, base: str) -> str:
         # Then only root (the wrapper) may read the image's copy of the suite, so a forger
         # cannot tell this run's canaries by comparing with it.
         f"RUN python3 -m compileall -q -l {OPT} && mkdir -p {RUN_DIR} && cp -a {SUITE} {RUN_SUITE}"
-        f" && cd /tmp && (python3 -m pytest -c {OPT}/pytest.ini --rootdir {RUN_SUITE}"
+        f" && cd /tmp && (timeout -s KILL {_deadline(challenge)} python3 -m pytest"
+        f" -c {OPT}/pytest.ini --rootdir {RUN_SUITE}"
         f" -p no:cacheprovider --collect-only -q {RUN_SUITE} >/dev/null 2>&1; true)"
         f" && rm -rf {SUITE} && mv {RUN_SUITE} {SUITE} && chmod 700 {SUITE}",
         # Where canaries can start from depends on the suite alone: found once, here. A

@@ -80,3 +80,15 @@ def test_the_image_carries_what_pytest_collected(engine, kv_store):
     assert "takehome.inventory" in engine.images.get(image.tag).labels
     found = {i.id for i in engine.images.list(filters={"label": "takehome=collect"})}
     assert found == set()  # the collect stage is removed once its list is read
+
+
+def test_a_suite_whose_collection_hangs_fails_the_build_at_the_wall_timeout(engine, tmp_path):
+    kv_copy = tmp_path / "kv"
+    shutil.copytree(CATALOG / "kv-store", kv_copy)
+    toml = kv_copy / "challenge.toml"
+    toml.write_text(toml.read_text().replace('wall_timeout = "30s"', 'wall_timeout = "2s"'))
+    core = kv_copy / "tests" / "test_core.py"
+    core.write_text("import time\ntime.sleep(3600)\n" + core.read_text())
+    challenge = load_challenge(kv_copy, available())
+    with pytest.raises(ImageError, match=r"took longer than 2 s \(the wall timeout\)"):
+        ensure_run_image(engine, challenge, BASE_IMAGE)
