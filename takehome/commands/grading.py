@@ -7,9 +7,6 @@ import theirs when they run.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import threading
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +17,7 @@ import click
 from runner.pipeline import GradeRequest, grade
 from takehome import wiring
 from takehome.errors import EXIT_EXPECTED
+from takehome.meanwhile import Preparing
 from takehome.options import (
     DATE_FORMATS,
     blind_option,
@@ -40,29 +38,6 @@ if TYPE_CHECKING:
 
 UNGRADED = {"repo_rejected", "infra_error"}
 CHALLENGE_HELP = "Bundled challenge slug or a challenge directory."
-
-
-def _prepare_meanwhile(store: bool) -> tuple[threading.Event, threading.Thread]:
-    """Compile the report templates and, if the grade goes to the store, import the store
-    (SQLAlchemy, Alembic, the models: about 0.4 s), on a thread of their own that starts when
-    the event is set: when the run begins, the host then only waits for its container, and
-    this work is done by the time the reports are due instead of after them. Earlier, it
-    would only slow the intake and the measurements it shares the interpreter with. A head
-    start only: a failure here is met again, and reported, where the work is done for real."""
-    begin = threading.Event()
-
-    def prepare() -> None:
-        begin.wait()
-        with contextlib.suppress(Exception):
-            from reports.render.pages import prepare as compile_templates
-
-            compile_templates()
-            if store:
-                importlib.import_module("runner.review_desk.recording")
-
-    thread = threading.Thread(target=prepare, name="prepare", daemon=True)
-    thread.start()
-    return begin, thread
 
 
 def summary_line(card: Scorecard, where: Path) -> str:
@@ -115,11 +90,12 @@ def grade_command(
         source=submission, challenge=challenge, ref=ref, submission_id=submission_id,
         window_start=utc(started_at), deadline=utc(deadline), pinned=ref is not None,
     )  # fmt: skip
-    begin, preparing = _prepare_meanwhile(settings.records_for_review)
-    config = replace(wiring.pipeline_config(settings, challenge, blind), run_begins=begin.set)
+    preparing = Preparing(settings.records_for_review)
+    config = wiring.pipeline_config(settings, challenge, blind)
+    config = replace(config, run_begins=preparing.begin,
+                     has_finished_work=preparing.before(config.has_finished_work))  # fmt: skip
     graded = grade(request, client, image, config, out_dir)
-    begin.set()  # a grade that never ran (a rejected repository) still writes reports
-    preparing.join()
+    preparing.done()
     if settings.records_for_review:
         _for_review(settings.store_url, [graded], challenge)
     card = graded.scorecard
