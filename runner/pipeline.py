@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from challenges.load import Challenge
-from challenges.model import Limits
 from challenges.roster import RESERVED_IDS, RosterEntry, check_id
 from challenges.units import parse_duration
-from graders.base import Outcome, RunEvidence, Submission
+from graders.base import Outcome, Submission
 from graders.hidden_suite import SuiteGrader, SuiteMeasurement, unrun_measurement
 from graders.history.time_window import TimeWindow, commit_chooser
 from graders.identity import identity_tokens
@@ -34,12 +33,12 @@ from runner.intake.take_in import Chooser, Intake, IntakeOptions, new_work_dir, 
 from runner.placement import HasFinishedWork
 from runner.recording import Gathered, Graded, record
 from runner.sandbox.ahead import StartedAhead
-from runner.sandbox.container import run_suite, start_container
 from runner.sandbox.engine import ENGINE_ERRORS, Engine, engine_version
-from runner.sandbox.reaper import reap_quietly
+from runner.sandbox.handoff import linked_copy
 from runner.sandbox.run_images import RunImage, graded_challenge
 from runner.sandbox.warm_pool import WarmPool
 from runner.source_capture import capture_source
+from runner.suite_run import BackgroundRun, RunPlan
 
 _T = TypeVar("_T")
 
@@ -125,46 +124,6 @@ def submission_id(source: str) -> str:
     return check_id(cleaned)
 
 
-def _run_once(
-    client: Engine,
-    image: RunImage,
-    limits: Limits,
-    config: PipelineConfig,
-    pool: WarmPool | StartedAhead | None,
-    tree: Path,
-) -> RunEvidence:
-    """One run: in a container started now, or in one of the pool's, waiting for a slot."""
-    if pool is None:
-        return run_suite(start_container(client, image, limits, config.work_root), tree)
-    with pool.slot(image, limits) as container:
-        return run_suite(container, tree)
-
-
-def _run_with_retries(
-    client: Engine,
-    image: RunImage,
-    intake: Intake,
-    challenge: Challenge,
-    config: PipelineConfig,
-    flags: list[Flag],
-    pool: WarmPool | StartedAhead | None,
-) -> RunEvidence:
-    """Run the suite, retrying engine failures with back-off; each retry leaves a flag."""
-    limits = challenge.config.limits
-    delay = config.backoff
-    for attempt in range(1, config.run_attempts + 1):
-        try:
-            return _run_once(client, image, limits, config, pool, intake.tree)
-        except InfraError as error:
-            if attempt == config.run_attempts:
-                raise
-            flags.append(Flag(kind="infra", message=f"attempt {attempt} failed, retried: {error}"))
-            time.sleep(delay)
-            reap_quietly(client)  # a container whose removal failed with the engine
-            delay *= 2
-    raise AssertionError("unreachable")
-
-
 def chooser_for(request: GradeRequest) -> Chooser | None:
     """The time window picks the commit, the same rule for a batch, a queued job, the portal
     and a push (``graders.history.time_window``), unless the ref was pinned by hand."""
@@ -214,6 +173,21 @@ def _gather(
         gathered.flags.append(Flag(kind="intake", message=given_note(replaced)))
     findings = clock.timed("scan", lambda: scan_tree(intake.tree, challenge.config.network))
     gathered.flags += [Flag(kind="static", message=finding.describe()) for finding in findings]
+    plan = RunPlan(client, image, challenge.config.limits, config.work_root, config.run_attempts,
+                   config.backoff, pool)  # fmt: skip
+    running = BackgroundRun(plan, linked_copy(intake.tree, work / "run")).start()
+    try:
+        return _measure_meanwhile(request, config, intake, gathered, running)
+    finally:
+        running.wait()  # whatever happened here, the run and its container are over
+
+
+def _measure_meanwhile(
+    request: GradeRequest, config: PipelineConfig, intake: Intake, gathered: Gathered,
+    running: BackgroundRun,
+) -> SuiteMeasurement:  # fmt: skip
+    """The host's measurements while the suite runs, then the run's results."""
+    challenge, clock = request.challenge, _Clock(gathered.timings)
     submission = Submission(challenge, intake.tree, None, intake.git_dir, intake.commit,
                             request.window_start, request.deadline, request.push_time,
                             intake.head)  # fmt: skip
@@ -235,10 +209,11 @@ def _gather(
     )
     if config.run_begins is not None:
         config.run_begins()
-    evidence = clock.timed(
-        "run",
-        lambda: _run_with_retries(client, image, intake, challenge, config, gathered.flags, pool),
-    )
+    try:
+        evidence = running.result()
+    finally:
+        gathered.flags += running.flags
+        gathered.timings["run"] = running.seconds
     gathered.timings["container"] = evidence.seconds
     return clock.timed("tests", lambda: SuiteGrader().measure(replace(submission, run=evidence)))
 

@@ -34,6 +34,31 @@ _POLL = 0.002
 _LIVENESS_EVERY = 0.5
 
 
+def linked_copy(tree: Path, destination: Path) -> Path:
+    """A copy of an exported ``tree`` made of hard links (a plain copy across file systems),
+    its in-tree symlinks recreated: the run takes the copy, so the host can go on reading
+    the tree meanwhile. The container mounts it read-only, so the shared files stay as they
+    are; nothing is followed, the export already kept only what lies inside the tree."""
+    pending = [(tree, destination)]
+    while pending:  # not recursive: a tree may be deeper than Python's stack
+        source, target = pending.pop()
+        target.mkdir()
+        with os.scandir(source) as entries:
+            listed = list(entries)
+        for entry in listed:
+            copy = target / entry.name
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), copy)
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append((Path(entry.path), copy))
+            else:
+                try:
+                    os.link(entry.path, copy, follow_symlinks=False)
+                except OSError:  # another file system, or links not allowed there
+                    shutil.copy2(entry.path, copy, follow_symlinks=False)
+    return destination
+
+
 @dataclass(frozen=True)
 class Handoff:
     directory: Path

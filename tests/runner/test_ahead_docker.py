@@ -3,12 +3,13 @@ engine; and the caller is told when the run begins."""
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
 import pytest
 
-from runner import pipeline
+from runner import pipeline, suite_run
 from runner.pipeline import GradeRequest, grade
 from tests.conftest import _our_containers
 
@@ -52,24 +53,31 @@ def test_a_rejected_repository_leaves_no_container_started_ahead(
     # no_leftovers: the container started ahead is removed though no run took it
 
 
-def test_the_caller_hears_when_the_run_begins_after_the_measurements(
+def test_the_suite_runs_while_the_host_measures(
     kv_store, engine, kv_image, pipeline_config, tmp_path, monkeypatch
 ):
+    """The run takes a hard-linked copy of the tree and starts once the static scan is done;
+    lint, complexity, history and similarity are measured meanwhile. The caller hears that
+    the host has nothing left to do only after the measurements."""
     events: list[str] = []
-    measure = pipeline._measure
-    run = pipeline._run_with_retries
-
-    def measured(*args, **kwargs):
-        events.append("measure")
-        return measure(*args, **kwargs)
+    running = threading.Event()
+    measure, run = pipeline._measure, suite_run.run_with_retries
 
     def ran(*args, **kwargs):
         events.append("run")
+        running.set()
         return run(*args, **kwargs)
 
+    def measured(*args, **kwargs):
+        events.append(f"measure (run started: {running.wait(timeout=30)})")
+        return measure(*args, **kwargs)
+
     monkeypatch.setattr(pipeline, "_measure", measured)
-    monkeypatch.setattr(pipeline, "_run_with_retries", ran)
+    monkeypatch.setattr(suite_run, "run_with_retries", ran)
     config = replace(pipeline_config, run_begins=lambda: events.append("begins"))
     request = GradeRequest(source=str(kv_store.root / "solution"), challenge=kv_store)
-    grade(request, engine, kv_image, config, tmp_path)
-    assert events == ["measure", "begins", "run"]
+    card = grade(request, engine, kv_image, config, tmp_path).scorecard
+    assert events == ["run", "measure (run started: True)", "begins"]
+    assert card.outcome == "passed"
+    assert card.measurements.lint is not None
+    assert card.measurements.complexity is not None

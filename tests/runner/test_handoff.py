@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import threading
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from runner.errors import InfraError
-from runner.sandbox.handoff import FIFO_NAME, HOSTS_NAME, Handoff
+from runner.sandbox.handoff import FIFO_NAME, HOSTS_NAME, Handoff, linked_copy
 
 
 @pytest.fixture
@@ -88,3 +89,20 @@ def test_remove_leaves_nothing(tmp_path):
     made = Handoff.create(tmp_path)
     made.remove()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_run_gets_a_linked_copy_and_the_host_keeps_the_tree(tmp_path):
+    tree = tmp_path / "tree"
+    (tree / "pkg" / "deep").mkdir(parents=True)
+    (tree / "pkg" / "mod.py").write_text("X = 1\n")
+    (tree / "pkg" / "deep" / "data.txt").write_text("d\n")
+    (tree / "link.py").symlink_to("pkg/mod.py")
+    (tree / "pkg" / "up").symlink_to("..")
+    copy = linked_copy(tree, tmp_path / "copy")
+    assert (copy / "pkg" / "mod.py").stat().st_ino == (tree / "pkg" / "mod.py").stat().st_ino
+    assert (copy / "pkg" / "deep" / "data.txt").read_text() == "d\n"
+    assert os.readlink(copy / "link.py") == "pkg/mod.py"  # a link stays a link, not followed
+    assert os.readlink(copy / "pkg" / "up") == ".."
+    assert sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*")) == sorted(
+        p.relative_to(tree).as_posix() for p in tree.rglob("*")
+    )

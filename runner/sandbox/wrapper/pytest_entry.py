@@ -6,6 +6,7 @@ the suite asks for it.
 """
 
 import json
+import os
 import sys
 
 sys.path.insert(0, "/opt/takehome")
@@ -20,7 +21,22 @@ UNUSED_PLUGINS = (
 )  # fmt: skip
 
 
+def wait_for_go():
+    """The wrapper starts this process before the submission is there (so that the import of
+    pytest overlaps the host's work) and writes ``go`` to its stdin once it is; anything else,
+    the wrapper gone, means there is nothing to run."""
+    received = b""
+    while len(received) < 3:
+        chunk = os.read(0, 3 - len(received))
+        if not chunk:
+            break
+        received += chunk
+    return received == b"go\n"
+
+
 def main():
+    if not wait_for_go():
+        return 3
     with open(sys.argv[1], encoding="utf-8") as handle:
         config = json.load(handle)
     takehome_plugin.TRIPWIRE = config["tripwire"]

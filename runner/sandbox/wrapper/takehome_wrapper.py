@@ -1,6 +1,8 @@
 """Container entry point: the trusted parent of the test run.
 
-It starts pytest as a child in its own session with a clean environment, keeps only a capped
+It starts pytest as a child in its own session with a clean environment (before the handoff,
+waiting on its stdin for ``go``, so that the interpreter and pytest load while the host still
+works; the wall clock starts at ``go``), keeps only a capped
 head and tail of everything the child prints, collects the plugin's events from a pipe, kills
 the child's whole process group at the deadline, and prints exactly one JSON report as the
 last line of its stdout. The candidate's code never runs in this process, and the child runs
@@ -149,10 +151,9 @@ def main():
     privileges.require_root()
     privileges.clear_bounding_set()
     planted = prepare_suite(config)
-    if not wait_for_submission():
-        return 3  # the host gave up on this container; there is nothing to run
     events_r, events_w = os.pipe()
     output_r, output_w = os.pipe()
+    go_r, go_w = os.pipe()
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": "/tmp",
@@ -160,10 +161,12 @@ def main():
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         "TAKEHOME_REPORT_FD": str(events_w),
     }
-    started = time.monotonic()
+    # Started before the submission exists, so that its interpreter and pytest load while the
+    # host still works: it runs nothing until ``go`` arrives on its stdin (pytest_entry.py),
+    # and then reads end of file there, as from /dev/null.
     child = subprocess.Popen(
         [sys.executable, "-I", "-B", "/opt/takehome/pytest_entry.py", CONFIG],
-        stdin=subprocess.DEVNULL,
+        stdin=go_r,
         stdout=output_w,
         stderr=output_w,
         pass_fds=(events_w,),
@@ -172,6 +175,10 @@ def main():
         start_new_session=True,
         **privileges.child_credentials(),
     )
+    os.close(go_r)
+    if not wait_for_submission():
+        _kill_group(child.pid)
+        return 3  # the host gave up on this container; there is nothing to run
     try:
         privileges.drop_to_wrapper()  # before any thread: capset is per thread
     except (OSError, privileges.PrivilegeError) as error:
@@ -182,6 +189,10 @@ def main():
     os.close(output_w)
     events, output = Events(events_r), OutputTail(output_r)
     readers = [_start_reader(events), _start_reader(output)]
+    started = time.monotonic()
+    with contextlib.suppress(OSError):  # a child dead before the submission: its exit says how
+        os.write(go_w, b"go\n")
+    os.close(go_w)
     deadline_hit = threading.Event()
 
     def on_deadline():
