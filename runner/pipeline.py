@@ -224,7 +224,7 @@ def grade(
     image: RunImage,
     config: PipelineConfig,
     out_dir: Path,
-    pool: WarmPool | None = None,
+    pool: WarmPool | StartedAhead | None = None,
 ) -> Graded:
     """Grade one submission and write its reports under ``out_dir/<submission id>/``.
 

@@ -9,17 +9,15 @@ from typing import TYPE_CHECKING
 from challenges.base_error import TakehomeError
 from challenges.load import Challenge, load_challenge
 from graders.registry import available
-from reports.scorecard import Scorecard
-from runner.intake.take_in import IntakeOptions
-from runner.intake.url_policy import UrlPolicy
-from runner.pipeline import PipelineConfig
-from runner.placement import HasFinishedWork
 from runner.sandbox.engine import Engine, connect
 from runner.sandbox.reaper import reap
 from runner.sandbox.run_images import RunImage, ensure_run_image
 from takehome.settings import Settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the pipeline loads after the engine and image (grading.py starts a run)
+    from reports.scorecard import Scorecard
+    from runner.pipeline import PipelineConfig
+    from runner.placement import HasFinishedWork
     from runner.store.runs import Store
 
 
@@ -31,6 +29,10 @@ def pipeline_config(
     settings: Settings, loaded: Challenge, blind: bool | None = None
 ) -> PipelineConfig:
     """``blind`` from the command line wins over the setting."""
+    from runner.intake.take_in import IntakeOptions
+    from runner.intake.url_policy import UrlPolicy
+    from runner.pipeline import PipelineConfig
+
     policy = UrlPolicy(
         allowed_hosts=loaded.config.allowed_hosts, trusted_hosts=settings.trusted_git_hosts
     )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from runner.pipeline import GradeRequest, grade
+from runner.sandbox.ahead import StartedAhead
 from takehome import wiring
 from takehome.errors import EXIT_EXPECTED
 from takehome.meanwhile import Preparing
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from reports.scorecard import Scorecard
     from runner.recording import Graded
     from runner.review_desk.recording import ReviewRecorder
+    from runner.sandbox.engine import Engine
+    from runner.sandbox.run_images import RunImage
+    from takehome.settings import Settings
 
 UNGRADED = {"repo_rejected", "infra_error"}
 CHALLENGE_HELP = "Bundled challenge slug or a challenge directory."
@@ -86,6 +89,27 @@ def grade_command(
     settings = load_settings()
     challenge = wiring.challenge(challenge_ref)
     client, image = wiring.engine_and_image(settings, challenge)
+    # The container boots while the rest of the grader loads (imported only now).
+    ahead = StartedAhead(client, image, challenge.config.limits, settings.work_dir)
+    try:
+        card, where = _grade_one(settings, challenge, client, image, ahead, submission, ref,
+                                 out_dir, submission_id, blind, started_at, deadline)  # fmt: skip
+    finally:
+        ahead.close()
+    if card.outcome.value in UNGRADED:
+        click.echo(f"error: {card.reason} (record in {where})", err=True)
+        raise SystemExit(EXIT_EXPECTED)
+    click.echo(card.model_dump_json(indent=2) if as_json else summary_line(card, where))
+
+
+def _grade_one(
+    settings: Settings, challenge: Challenge, client: Engine, image: RunImage,
+    ahead: StartedAhead, submission: str, ref: str | None, out_dir: Path,
+    submission_id: str | None, blind: bool | None, started_at: datetime | None,
+    deadline: datetime | None,
+) -> tuple[Scorecard, Path]:  # fmt: skip
+    from runner.pipeline import GradeRequest, grade
+
     request = GradeRequest(
         source=submission, challenge=challenge, ref=ref, submission_id=submission_id,
         window_start=utc(started_at), deadline=utc(deadline), pinned=ref is not None,
@@ -94,16 +118,11 @@ def grade_command(
     config = wiring.pipeline_config(settings, challenge, blind)
     config = replace(config, run_begins=preparing.begin,
                      has_finished_work=preparing.before(config.has_finished_work))  # fmt: skip
-    graded = grade(request, client, image, config, out_dir)
+    graded = grade(request, client, image, config, out_dir, ahead)
     preparing.done()
     if settings.records_for_review:
         _for_review(settings.store_url, [graded], challenge)
-    card = graded.scorecard
-    where = graded.reports["report.html"].parent
-    if card.outcome.value in UNGRADED:
-        click.echo(f"error: {card.reason} (record in {where})", err=True)
-        raise SystemExit(EXIT_EXPECTED)
-    click.echo(card.model_dump_json(indent=2) if as_json else summary_line(card, where))
+    return graded.scorecard, graded.reports["report.html"].parent
 
 
 def _for_review(store_url: str, graded: list[Graded], challenge: Challenge) -> None:
