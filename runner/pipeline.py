@@ -175,7 +175,11 @@ def _gather(
     gathered.flags += [Flag(kind="static", message=finding.describe()) for finding in findings]
     plan = RunPlan(client, image, challenge.config.limits, config.work_root, config.run_attempts,
                    config.backoff, pool)  # fmt: skip
-    running = BackgroundRun(plan, linked_copy(intake.tree, work / "run")).start()
+    try:
+        handed = linked_copy(intake.tree, work / "run")
+    except OSError as error:  # our disk, not the candidate's doing
+        raise InfraError(f"the tree could not be prepared for the run: {error}") from None
+    running = BackgroundRun(plan, handed).start()
     try:
         return _measure_meanwhile(request, config, intake, gathered, running)
     finally:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from challenges.model import Limits
@@ -68,20 +68,18 @@ def run_with_retries(plan: RunPlan, tree: Path, flags: list[Flag]) -> RunEvidenc
     raise AssertionError("unreachable")
 
 
-@dataclass
 class BackgroundRun:
     """``run_with_retries`` on a thread of its own; ``result`` waits for it."""
 
-    plan: RunPlan
-    tree: Path
-    flags: list[Flag] = field(default_factory=list)
-    seconds: float = 0.0
-    _evidence: RunEvidence | None = None
-    _error: BaseException | None = None
-    _thread: threading.Thread | None = None
+    def __init__(self, plan: RunPlan, tree: Path) -> None:
+        self.plan, self.tree = plan, tree
+        self.flags: list[Flag] = []
+        self.seconds = 0.0
+        self._evidence: RunEvidence | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="run", daemon=True)
 
     def start(self) -> BackgroundRun:
-        self._thread = threading.Thread(target=self._run, name="run", daemon=True)
         self._thread.start()
         return self
 
@@ -96,7 +94,7 @@ class BackgroundRun:
 
     def wait(self) -> None:
         """Until the run is over, whatever its result (the container is gone then)."""
-        if self._thread is not None:
+        if self._thread.is_alive():
             self._thread.join()
 
     def result(self) -> RunEvidence:
