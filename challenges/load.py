@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from challenges.errors import ChallengeError, Problems
@@ -55,7 +56,7 @@ class Challenge:
     def tripwire(self) -> str:
         return self.config.tests.tripwire
 
-    @property
+    @cached_property
     def unscored(self) -> frozenset[str]:
         """Node IDs of the tests rubric.toml declares unscored: run, shown, never charged."""
         selectors = self.rubric.unscored

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Update, func, select
+from sqlalchemy import ColumnElement, Update, and_, func, select
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +28,8 @@ from runner.store.models import (
     READ_ONLY,
     TABLES,
     AuditRow,
+    RunRow,
+    ScorecardRow,
     StoreError,
 )
 
@@ -43,6 +45,21 @@ def utc_now() -> datetime:
 
 def rowcount(session: Session, statement: Update) -> int:
     return cast("CursorResult[Any]", session.execute(statement)).rowcount
+
+
+def same_grade(session: Session, scorecard_id: int) -> ColumnElement[bool] | None:
+    """The condition on ``RunRow`` that holds for every grade of the same submission, commit
+    and hidden suite as ``scorecard_id`` (a reproduced regrade rates the same work); None
+    when there is no such scorecard."""
+    target = session.execute(
+        select(RunRow.submission_id, RunRow.commit, RunRow.suite_hash)
+        .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
+        .where(ScorecardRow.id == scorecard_id)
+    ).first()
+    if target is None:
+        return None
+    return and_(RunRow.submission_id == target[0], RunRow.commit == target[1],
+                RunRow.suite_hash == target[2])  # fmt: skip
 
 
 class StoreBase:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reports.scorecard import Review
-from runner.store.base import StoreBase, utc_now
+from runner.store.base import StoreBase, same_grade, utc_now
 from runner.store.models import DecisionRow, DraftRow, ReviewRow, RunRow, ScorecardRow, StoreError
 
 IDLE = timedelta(minutes=2)
@@ -81,19 +81,14 @@ class DraftRecords(StoreBase):
     def _decided(self, session: Session, scorecard_id: int) -> bool:
         """Whether a grade of the same submission, commit and suite as ``scorecard_id`` is
         decided (a reproduced regrade can be what the manager decided on)."""
-        target = session.execute(
-            select(RunRow.submission_id, RunRow.commit, RunRow.suite_hash)
-            .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
-            .where(ScorecardRow.id == scorecard_id)
-        ).first()
-        if target is None:
+        grade = same_grade(session, scorecard_id)
+        if grade is None:
             return False
         return session.scalar(
             select(DecisionRow.id)
             .join(ScorecardRow, ScorecardRow.id == DecisionRow.scorecard_id)
             .join(RunRow, RunRow.id == ScorecardRow.run_id)
-            .where(RunRow.submission_id == target[0], RunRow.commit == target[1],
-                   RunRow.suite_hash == target[2])
+            .where(grade)
             .limit(1)
         ) is not None  # fmt: skip
 

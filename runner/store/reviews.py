@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reports.scorecard import Review, Scorecard
-from runner.store.base import StoreBase, utc_now
+from runner.store.base import StoreBase, same_grade, utc_now
 from runner.store.models import (
     AuditRow,
     DecisionRow,
@@ -73,19 +73,14 @@ class ReviewRecords(StoreBase):
         suite (a regrade that reproduced it). A review of another commit or suite is stale
         and is not among them: it rated other code or other tests."""
         with self._transaction(write=False) as session:
-            target = session.execute(
-                select(RunRow.submission_id, RunRow.commit, RunRow.suite_hash)
-                .join(ScorecardRow, ScorecardRow.run_id == RunRow.id)
-                .where(ScorecardRow.id == scorecard_id)
-            ).first()
-            if target is None:
+            grade = same_grade(session, scorecard_id)
+            if grade is None:
                 return []
             rows = session.execute(
                 select(ReviewRow.id, ReviewRow.reviewer, ReviewRow.data)
                 .join(ScorecardRow, ScorecardRow.id == ReviewRow.scorecard_id)
                 .join(RunRow, RunRow.id == ScorecardRow.run_id)
-                .where(RunRow.submission_id == target[0], RunRow.commit == target[1],
-                       RunRow.suite_hash == target[2])
+                .where(grade)
                 .order_by(ReviewRow.submitted_at, ReviewRow.id)
             ).all()  # fmt: skip
         newest = {row.reviewer: row for row in rows}  # later rows win

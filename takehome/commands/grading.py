@@ -90,12 +90,9 @@ def grade_command(
     challenge = wiring.challenge(challenge_ref)
     client, image = wiring.engine_and_image(settings, challenge)
     # The container boots while the rest of the grader loads (imported only now).
-    ahead = StartedAhead(client, image, challenge.config.limits, settings.work_dir)
-    try:
+    with StartedAhead(client, image, challenge.config.limits, settings.work_dir) as ahead:
         card, where = _grade_one(settings, challenge, client, image, ahead, submission, ref,
                                  out_dir, submission_id, blind, started_at, deadline)  # fmt: skip
-    finally:
-        ahead.close()
     if card.outcome.value in UNGRADED:
         click.echo(f"error: {card.reason} (record in {where})", err=True)
         raise SystemExit(EXIT_EXPECTED)
