@@ -47,9 +47,13 @@ class Threshold(Strict):
 
 
 class CaseSelector(Strict):
-    marker: str | None = Field(default=None, description="pytest marker selecting the tests.")
+    marker: str | None = Field(
+        default=None, min_length=1, description="pytest marker selecting the tests."
+    )
     keyword: str | None = Field(
-        default=None, description="Substring of the node ID selecting the tests."
+        default=None,
+        min_length=1,
+        description="Substring of the node ID selecting the tests (an empty one would select all).",
     )
 
     @model_validator(mode="after")

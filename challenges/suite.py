@@ -136,6 +136,10 @@ def rubric_groups(
             owner.setdefault(case.node_id, criterion.id)
         groups[criterion.id] = tuple(chosen or ())
     declared = _unscored(rubric, tests, tripwire, rubric_path, problems)
+    for criterion_id, row_tests in groups.items():
+        if row_tests and all(case.node_id in declared for case in row_tests):
+            problems.add(f"{rubric_path}: criteria.{criterion_id}: every test it selects is "
+                         "declared unscored, so the row could never earn its points")  # fmt: skip
     scored = [case for case in tests if case.node_id != tripwire]
     rowless = [case for case in scored if case.node_id not in owner]
     stray = [case.node_id for case in rowless if case.node_id not in declared]

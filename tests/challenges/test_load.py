@@ -450,3 +450,11 @@ def test_an_unscored_selector_that_matches_nothing_is_named(kv_copy: Path) -> No
         f"{(kv_copy / 'rubric.toml').resolve()}: unscored[0]: keyword 'no_such_test' matches no "
         "test in the hidden suite"
     )
+
+
+def test_an_unscored_selector_that_empties_a_row_is_named(kv_copy: Path) -> None:
+    _declare_unscored(kv_copy, '{ marker = "ttl" }')
+    assert _error(kv_copy) == (
+        f"{(kv_copy / 'rubric.toml').resolve()}: criteria.ttl: every test it selects is "
+        "declared unscored, so the row could never earn its points"
+    )
