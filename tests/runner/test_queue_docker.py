@@ -28,6 +28,7 @@ from runner.intake.url_policy import UrlPolicy
 from runner.queue.celery_app import GRADE_TASK, enqueue, make_app
 from runner.queue.jobs import Job, job_key
 from runner.sandbox.engine import Engine
+from runner.sandbox.handoff import HANDOFF, TREE_NAME
 from runner.sandbox.reaper import reap
 from runner.sandbox.run_images import LABEL, RunImage
 from runner.store.run_state import run_state
@@ -127,18 +128,21 @@ class Workers:
         self.started.append(worker)
         return worker
 
-    def running_containers(self, worker: subprocess.Popen[bytes]) -> list[str]:
+    def busy(self, worker: subprocess.Popen[bytes]) -> bool:
+        """Whether a run container of ``worker`` holds a submission (a container started
+        ahead and still waiting does not mean a job is claimed); a worker that died fails."""
+        if worker.poll() is not None:
+            pytest.fail(f"worker {worker.pid} exited with {worker.returncode}\n{self.tail()}")
         owner = f"{socket.gethostname()}:{worker.pid}"
         found = self.engine.containers.list(
             filters={"label": [f"{LABEL}=run", f"{LABEL}.owner={owner}"], "status": "running"}
         )
-        return [str(container.name) for container in found]
-
-    def busy(self, worker: subprocess.Popen[bytes]) -> bool:
-        """Whether a run container of ``worker`` is running; a worker that died fails."""
-        if worker.poll() is not None:
-            pytest.fail(f"worker {worker.pid} exited with {worker.returncode}\n{self.tail()}")
-        return bool(self.running_containers(worker))
+        return any(
+            Path(mount["Source"], TREE_NAME).exists()
+            for container in found
+            for mount in container.attrs.get("Mounts", [])
+            if mount.get("Destination") == HANDOFF
+        )
 
     def containers_of(self, pids: list[int]) -> list[str]:
         owners = {f"{socket.gethostname()}:{pid}" for pid in pids}
