@@ -24,7 +24,7 @@ from graders.base import Outcome, Submission
 from graders.hidden_suite import SuiteGrader, SuiteMeasurement, unrun_measurement
 from graders.history.time_window import TimeWindow, commit_chooser
 from graders.identity import identity_tokens
-from graders.registry import MEASURING
+from graders.registry import measuring
 from graders.static_scan import scan_tree
 from reports.scorecard import Flag, Measurements, SubmissionInfo
 from runner.errors import InfraError, RepoRejected
@@ -143,7 +143,7 @@ def _measure(submission: Submission) -> Measurements:
     """Every measuring grader's figures; a grader that fails is ours to fix, not the
     candidate's."""
     measured = {}
-    for grader in MEASURING:
+    for grader in measuring():
         try:
             measured[grader.name] = grader.measure(submission)
         except Exception as error:  # a grader bug or a tool crash: retryable, never charged

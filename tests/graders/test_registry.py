@@ -4,6 +4,7 @@ names, and the scorecard's measurement fields. Adding a grader without the rest 
 from __future__ import annotations
 
 import subprocess
+import sys
 from typing import get_args
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from challenges.load import Challenge
 from challenges.rubric import METRICS, Source
 from graders.base import Outcome, Submission, sources
-from graders.registry import GRADERS, MEASURING, available
+from graders.registry import NAMES, available, graders, measuring
 from reports.scorecard import Measurements
 
 NOT_YET_INSTALLED: set[str] = set()
@@ -23,17 +24,37 @@ def test_every_rubric_source_is_an_installed_grader_or_reserved() -> None:
     assert not NOT_YET_INSTALLED & set(available())
 
 
+def test_the_names_rubrics_are_checked_against_are_the_graders_own() -> None:
+    assert list(graders()) == list(NAMES)
+    assert all(name == grader.name for name, grader in graders().items())
+
+
+def test_loading_a_challenge_does_not_import_the_graders() -> None:
+    """The names are checked without the graders' modules (and ruff, radon, Pygments)."""
+    code = (
+        "import sys\n"
+        "from challenges.load import load_challenge\n"
+        "from graders.registry import available\n"
+        "load_challenge('kv-store', available())\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('graders.', 'pygments', 'radon'))\n"
+        "             and m != 'graders.registry'))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()  # fmt: skip
+    assert loaded == "[]"
+
+
 def test_the_rubric_metric_names_are_the_graders_declared_metrics() -> None:
-    declared = {grader.name: grader.metrics for grader in MEASURING}
+    declared = {grader.name: grader.metrics for grader in measuring()}
     assert {name: METRICS[name] for name in declared} == declared
     assert set(METRICS) - set(declared) == NOT_YET_INSTALLED
 
 
 def test_every_measuring_grader_has_a_scorecard_field() -> None:
-    assert {grader.name for grader in MEASURING} <= set(Measurements.model_fields)
+    assert {grader.name for grader in measuring()} <= set(Measurements.model_fields)
 
 
-@pytest.mark.parametrize("grader", [g for g in MEASURING if g.name != "history"], ids=str)
+@pytest.mark.parametrize("grader", [g for g in measuring() if g.name != "history"], ids=str)
 def test_a_measurement_reports_exactly_the_declared_metrics(grader, kv_store, tmp_path) -> None:
     (tmp_path / "kvstore.py").write_text("def get(store, key):\n    return store.get(key)\n")
     measurement = grader.measure(Submission(challenge=kv_store, tree=tmp_path, run=None))
@@ -42,7 +63,7 @@ def test_a_measurement_reports_exactly_the_declared_metrics(grader, kv_store, tm
 
 
 def test_history_reports_exactly_its_declared_metrics(kv_store, make_repo) -> None:
-    grader = GRADERS["history"]
+    grader = graders()["history"]
     repo = make_repo({"kvstore.py": "x = 1\n"}, {"kvstore.py": "x = 2\n"})
     head = repo / ".git"
     commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,

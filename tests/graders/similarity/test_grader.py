@@ -14,7 +14,7 @@ import pytest
 from challenges.load import Challenge
 from graders.base import Outcome, Submission
 from graders.hidden_suite import SuiteMeasurement as Measured  # not a pytest class
-from graders.registry import MEASURING
+from graders.registry import measuring
 from graders.similarity.grader import SimilarityGrader, SimilarityMeasurement
 from reports.scorecard import Measurements, Provenance, SubmissionInfo
 from reports.scoring import build_scorecard
@@ -91,7 +91,7 @@ def _card(challenge: Challenge, measured: SimilarityMeasurement):
 
 
 def test_the_grader_is_installed_for_the_similarity_source() -> None:
-    assert any(isinstance(grader, SimilarityGrader) for grader in MEASURING)
+    assert any(isinstance(grader, SimilarityGrader) for grader in measuring())
 
 
 def test_a_disguised_copy_of_the_reference_is_nearest_to_it(kv_store, tmp_path) -> None:
