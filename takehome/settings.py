@@ -1,17 +1,18 @@
 """Installation settings, read from TAKEHOME_* environment variables (and nowhere else).
 
 Only this package reads the environment; the layers below receive these values as arguments.
+Every value is a string the model validates, so a few lines read them: pydantic-settings did
+the same and cost every command 20 ms of imports (asyncio, dotenv) before it could start.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from challenges.base_error import TakehomeError
 from challenges.files import is_directory
@@ -30,14 +31,19 @@ _IMAGE = re.compile(
 reference grammar has it: path components in lowercase, a tag of at most 128 characters."""
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TAKEHOME_", extra="ignore")
+PREFIX = "TAKEHOME_"
+
+
+class Settings(BaseModel):
+    """Each field is the variable ``TAKEHOME_<FIELD>`` (any case), e.g. TAKEHOME_WORK_DIR."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     base_image: str = Field(
         default="takehome-base:bookworm",
         description="Image with python3, pytest and pytest-timeout that run images start from.",
     )
-    trusted_git_hosts: Annotated[list[str], NoDecode] = Field(
+    trusted_git_hosts: list[str] = Field(
         default_factory=list,
         description="host or host:port of git servers staff trust (comma-separated).",
     )
@@ -170,10 +176,16 @@ def data_dir() -> Path:
     return directory
 
 
+def environment_values(environ: Mapping[str, str]) -> dict[str, str]:
+    """The settings ``environ`` gives, by field name; other variables are not ours."""
+    fields = {f"{PREFIX}{name}".lower(): name for name in Settings.model_fields}
+    return {fields[key.lower()]: value for key, value in environ.items() if key.lower() in fields}
+
+
 def load_settings() -> Settings:
     """Settings from the environment; a bad value is the user's to fix, named in one line."""
     try:
-        return Settings()
+        return Settings.model_validate(environment_values(os.environ))
     except ValidationError as error:
         detail = error.errors()[0]
         name = "TAKEHOME_" + str(detail["loc"][0]).upper() if detail["loc"] else "TAKEHOME_*"

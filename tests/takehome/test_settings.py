@@ -110,3 +110,24 @@ def test_a_bad_setting_stops_a_command_with_one_line_and_exit_1(tmp_path):
                             text=True, env=env, timeout=120)  # fmt: skip
     assert result.returncode == 1
     assert result.stderr == "error: TAKEHOME_DOCKER_TIMEOUT: Input should be a finite number\n"
+
+
+def test_variables_are_read_whatever_their_case_and_others_are_not_ours(monkeypatch):
+    """As pydantic-settings read them (its case_sensitive=False): a lowercase name counts;
+    a variable that names no setting, or another prefix, is not a setting."""
+    monkeypatch.setenv("takehome_blind", "true")
+    monkeypatch.setenv("TAKEHOME_TRUSTED_GIT_HOSTS", " git.example.com , git.local:3000,")
+    monkeypatch.setenv("TAKEHOME_NO_SUCH_SETTING", "x")
+    monkeypatch.setenv("OTHER_DOCKER_TIMEOUT", "not a number")
+    settings = load_settings()
+    assert settings.blind is True
+    assert settings.trusted_git_hosts == ["git.example.com", "git.local:3000"]
+    assert settings.docker_timeout == 60.0
+
+
+def test_a_secret_from_the_environment_is_never_shown(monkeypatch):
+    monkeypatch.setenv("TAKEHOME_PORTAL_SECRET", "s" * 32)
+    settings = load_settings()
+    assert settings.portal_secret is not None
+    assert settings.portal_secret.get_secret_value() == "s" * 32
+    assert "s" * 32 not in repr(settings)
