@@ -241,6 +241,7 @@ def grade(
     work = new_work_dir(config.work_root)
     limits = challenge.config.limits
     ahead = StartedAhead(client, image, limits, config.work_root) if pool is None else None
+    engine = _engine_version(client)  # asked while the container boots, not once it is done
     try:
         tests = _gather(request, client, image, config, work, gathered, pool or ahead)
     except RepoRejected as error:
@@ -253,7 +254,7 @@ def grade(
         if ahead is not None:
             ahead.close()
     info = SubmissionInfo(id=sub_id, source=request.source, ref=request.ref, commit=gathered.commit)
-    return record(challenge, info, image, tests, gathered, _engine_version(client), out_dir,
+    return record(challenge, info, image, tests, gathered, engine, out_dir,
                   config.has_finished_work, config.review_url)  # fmt: skip
 
 

@@ -40,11 +40,10 @@ def connect(timeout: float = 60.0) -> docker.DockerClient:
     """A client for the engine of DOCKER_HOST (or the local socket), API version negotiated.
 
     Debian's engine speaks API 1.41; pinning a newer version would break on it, so the SDK
-    is left to negotiate.
+    is left to negotiate. The negotiation is a request the engine answers: no ping after it.
     """
     try:
         client = docker.from_env(version="auto", timeout=int(timeout))
-        client.ping()
     except ENGINE_ERRORS as error:
         raise InfraError(
             f"no Docker engine answers ({error.__class__.__name__}): start dockerd, or run "

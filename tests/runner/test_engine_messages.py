@@ -4,9 +4,11 @@ SDK's text with the socket URL it called."""
 from __future__ import annotations
 
 import docker.errors
+import pytest
 import requests
 
-from runner.sandbox.engine import MESSAGE_CAP, engine_message
+from runner.errors import InfraError
+from runner.sandbox.engine import MESSAGE_CAP, connect, engine_message
 
 
 def _api_error(status: int, explanation: str | bytes) -> docker.errors.APIError:
@@ -28,3 +30,11 @@ def test_a_long_or_empty_message_stays_one_short_line() -> None:
     assert len(engine_message(_api_error(400, "x " * 5_000))) <= MESSAGE_CAP + 3
     assert engine_message(_api_error(503, "")) == "HTTP 503"
     assert engine_message(requests.exceptions.ReadTimeout()) == "ReadTimeout"
+
+
+def test_no_engine_at_the_socket_is_one_infra_error_saying_what_to_start(tmp_path, monkeypatch):
+    """The API version negotiation is the first request: no engine there fails it, not a
+    later ping."""
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-engine.sock'}")
+    with pytest.raises(InfraError, match=r"^no Docker engine answers \(DockerException\): start"):
+        connect(timeout=5)

@@ -150,7 +150,6 @@ def main():
         config = json.load(handle)
     privileges.require_root()
     privileges.clear_bounding_set()
-    planted = prepare_suite(config)
     events_r, events_w = os.pipe()
     output_r, output_w = os.pipe()
     go_r, go_w = os.pipe()
@@ -161,9 +160,10 @@ def main():
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         "TAKEHOME_REPORT_FD": str(events_w),
     }
-    # Started before the submission exists, so that its interpreter and pytest load while the
-    # host still works: it runs nothing until ``go`` arrives on its stdin (pytest_entry.py),
-    # and then reads end of file there, as from /dev/null.
+    # Started before the submission exists and before the suite is copied, so that its
+    # interpreter and pytest load while this process and the host still work: it runs nothing
+    # until ``go`` arrives on its stdin (pytest_entry.py), and then reads end of file there,
+    # as from /dev/null.
     child = subprocess.Popen(
         [sys.executable, "-I", "-B", "/opt/takehome/pytest_entry.py", CONFIG],
         stdin=go_r,
@@ -176,6 +176,11 @@ def main():
         **privileges.child_credentials(),
     )
     os.close(go_r)
+    try:  # while the child loads pytest: it reads the suite only after ``go``
+        planted = prepare_suite(config)
+    except BaseException:
+        _kill_group(child.pid)
+        raise
     if not wait_for_submission():
         _kill_group(child.pid)
         return 3  # the host gave up on this container; there is nothing to run
