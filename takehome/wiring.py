@@ -45,10 +45,14 @@ def pipeline_config(
     )
 
 
-def finished_work_in_store(settings: Settings) -> HasFinishedWork:
+def finished_work_in_store(settings: Settings) -> HasFinishedWork | None:
     """Whether the store holds reviews or a decision of a scorecard already on disk. Asked only
     when a grade would land where a scorecard is; a store that cannot be read counts as
-    holding work (the new grade then goes beside, and nothing is replaced)."""
+    holding work (the new grade then goes beside, and nothing is replaced). None when there is
+    no store to ask: opening the default one would make it, and every later grade on the
+    machine would then record into it."""
+    if not settings.records_for_review:
+        return None
 
     opened: list[Store] = []  # opened (and migrated) once, on the first question
     lock = threading.Lock()

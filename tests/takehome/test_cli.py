@@ -206,6 +206,11 @@ def test_grade_writes_reports_and_prints_a_summary(tmp_path):
     ]
     data = Path(os.environ["XDG_DATA_HOME"]) / "takehome"
     assert not (data / "takehome.db").exists()  # a one-shot grade makes no database
+    again = takehome(
+        "grade", str(KV / "solution"), "--challenge", "kv-store", "--out", str(tmp_path)
+    )
+    assert again.returncode == 0, again.stderr
+    assert not (data / "takehome.db").exists()  # nor does asking whether the last was reviewed
 
 
 @pytest.mark.docker
