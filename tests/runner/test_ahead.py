@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,23 @@ def test_a_start_that_failed_ahead_is_tried_again_in_full_view(monkeypatch, limi
     with StartedAhead(object(), IMAGE, limits, None) as slots:
         assert slots.take(IMAGE, limits) == "c2"
     assert starts.discarded == []
+
+
+def test_the_container_starts_with_prompt_thread_switches_and_the_interval_is_put_back(
+    monkeypatch, limits
+):
+    """The start's calls to the engine are not kept waiting by the main thread's imports."""
+    seen: list[float] = []
+    starts = Starts()
+
+    def start(*args: Any) -> Any:
+        seen.append(sys.getswitchinterval())
+        return starts.start(*args)
+
+    _patched(monkeypatch, starts)
+    monkeypatch.setattr(ahead, "start_container", start)
+    before = sys.getswitchinterval()
+    with StartedAhead(object(), IMAGE, limits, None) as slots:
+        assert slots.take(IMAGE, limits) == "c1"
+    assert seen == [ahead.START_SWITCH_INTERVAL]
+    assert sys.getswitchinterval() == before
