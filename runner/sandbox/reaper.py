@@ -10,30 +10,14 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 
 import docker
 import docker.errors
 
 from runner.sandbox.engine import ENGINE_ERRORS
-from runner.sandbox.run_images import LABEL
+from runner.sandbox.ownership import LABEL, is_active, mark_active, mark_done, owner_label
 
-_ACTIVE: set[str] = set()
-_LOCK = threading.Lock()
-
-
-def owner_label() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def mark_active(container_id: str) -> None:
-    with _LOCK:
-        _ACTIVE.add(container_id)
-
-
-def mark_done(container_id: str) -> None:
-    with _LOCK:
-        _ACTIVE.discard(container_id)
+__all__ = ["is_leftover", "mark_active", "mark_done", "owner_label", "reap", "reap_quietly"]
 
 
 def _alive(pid: int) -> bool:
@@ -51,8 +35,7 @@ def is_leftover(owner: str, container_id: str) -> bool:
     if host != socket.gethostname() or not pid_text.isdigit():
         return False  # another machine's run on a shared engine: its own reaper decides
     if int(pid_text) == os.getpid():
-        with _LOCK:
-            return container_id not in _ACTIVE
+        return not is_active(container_id)
     return not _alive(int(pid_text))
 
 

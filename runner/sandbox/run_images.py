@@ -35,6 +35,7 @@ from runner.sandbox.image_inventory import (
     read_inventory_file,
     reference_files,
 )
+from runner.sandbox.ownership import LABEL as LABEL
 
 WRAPPER_DIR = Path(__file__).parent / "wrapper"
 WRAPPER_FILES = (
@@ -57,7 +58,6 @@ CANARY_CATALOG = f"{OPT}/canaries.json"
 SUBMISSION = "/submission"
 HOST_GRACE = 10.0
 """Seconds the host waits past the wall timeout for the wrapper to report before killing."""
-LABEL = "takehome"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 """The engine colours a build step's stderr."""
 COLLECT_PREFIX = "takehome-collect: "
