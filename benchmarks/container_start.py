@@ -18,8 +18,8 @@ from typing import Any
 
 import docker
 
-from runner.sandbox.container import container_options
 from runner.sandbox.handoff import Handoff
+from runner.sandbox.options import container_options
 from takehome import wiring
 from takehome.settings import load_settings
 
@@ -53,7 +53,7 @@ def main() -> None:
     client, image = wiring.engine_and_image(settings, challenge)
     handoff = Handoff.create(None)
     try:
-        ours = {**container_options(image, handoff.directory, challenge.config.limits),
+        ours = {**container_options(image.id, handoff.directory, challenge.config.limits),
                 "command": ["/bin/true"]}  # fmt: skip
         with_sandbox = {**ours, "network_disabled": False}
         lifecycle(client, ours, 3)  # warm the engine's caches

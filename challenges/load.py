@@ -13,9 +13,9 @@ from functools import cached_property
 from pathlib import Path
 
 from challenges.errors import ChallengeError, Problems
-from challenges.files import is_directory
 from challenges.inventory import HiddenTest, inventory
 from challenges.lint_rules import unknown_selectors
+from challenges.location import CATALOG, resolve_challenge_dir
 from challenges.model import ChallengeConfig
 from challenges.rubric import AutoCriterion, Rubric
 from challenges.suite import check_tripwire, rubric_groups, suite_directory, suite_hash
@@ -30,8 +30,6 @@ __all__ = [
     "resolve_challenge_dir",
     "with_inventory",
 ]
-
-CATALOG = Path(__file__).parent / "catalog"
 
 
 @dataclass(frozen=True)
@@ -70,25 +68,6 @@ class Challenge:
     @property
     def markers(self) -> list[str]:
         return sorted(set().union(*(case.markers for case in self.tests)))
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def resolve_challenge_dir(slug_or_dir: str) -> Path:
-    """A directory path as given, or a bundled challenge by its slug."""
-    as_path = Path(slug_or_dir)
-    if is_directory(as_path):
-        return as_path.resolve()
-    bundled = CATALOG / slug_or_dir
-    if "/" not in slug_or_dir and is_directory(bundled):
-        return bundled
-    known = ", ".join(sorted(p.name for p in CATALOG.iterdir() if p.is_dir()))
-    raise ChallengeError(
-        f"{_shown(slug_or_dir)}: no such challenge directory or bundled challenge "
-        f"(bundled: {known})"
-    )
 
 
 def _check_sources(rubric: Rubric, rubric_path: Path, available: Collection[str]) -> None:

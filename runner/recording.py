@@ -1,4 +1,9 @@
-"""Turning what the pipeline gathered into the scorecard on disk: score, stamp, blind, write."""
+"""Turning what the pipeline gathered into the scorecard on disk: score, stamp, blind, write.
+
+The renderer (``reports.render.pages``, jinja2) is imported when a grade is written, not with
+the pipeline: a one-shot grade hands its submission over before then, and the templates are
+prepared while the suite runs (``takehome.meanwhile``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ from pathlib import Path
 from challenges.load import Challenge
 from graders.hidden_suite import SuiteMeasurement
 from reports.blind import blind_id, identity_told, redact, redact_source
-from reports.render.pages import write_reports, write_text_atomically
 from reports.scorecard import Flag, Measurements, Provenance, Scorecard, SubmissionInfo
 from reports.scoring import build_scorecard
 from reports.source import SOURCE_FILE_NAME, SourceSnapshot
@@ -78,6 +82,8 @@ def record(
         card = _blind(card, info, gathered, out_dir)
         source = None if source is None else redact_source(source, _tokens(info, gathered))
     card, directory = place(card, out_dir, has_finished_work)
+    from reports.render.pages import write_reports
+
     reports = write_reports(card, directory, review_url if card.outcome.scored else None)
     _write_source(source, directory)
     return Graded(scorecard=card, reports=reports, source=source)
@@ -86,6 +92,8 @@ def record(
 def _write_source(source: SourceSnapshot | None, directory: Path) -> None:
     """``source.json`` beside the scorecard; without a snapshot (intake failed) none, not even
     an earlier grade's, which would show reviewers files this scorecard never measured."""
+    from reports.render.pages import write_text_atomically
+
     path = directory / SOURCE_FILE_NAME
     if source is None:
         path.unlink(missing_ok=True)
@@ -100,6 +108,8 @@ def _tokens(info: SubmissionInfo, gathered: Gathered) -> list[str]:
 
 def _blind(card: Scorecard, info: SubmissionInfo, gathered: Gathered, out_dir: Path) -> Scorecard:
     """Redact under a fresh blind id, and note for staff only who that id stands for."""
+    from reports.render.pages import write_text_atomically
+
     directory = out_dir / IDENTITIES_DIR
     directory.mkdir(parents=True, exist_ok=True)
     while True:  # ids are random: never reuse one already given in this output directory

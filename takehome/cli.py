@@ -22,7 +22,7 @@ from takehome.errors import run_guarded
 COMMANDS = {
     "grade": "takehome.commands.grading:grade_command",
     "batch": "takehome.commands.grading:batch_command",
-    "regrade": "takehome.commands.grading:regrade_command",
+    "regrade": "takehome.commands.regrading:regrade_command",
     "review": "takehome.commands.reviewing:review_command",
     "reviewer": "takehome.commands.reviewers:reviewer_group",
     "scorecard": "takehome.commands.reviewing:scorecard_group",

@@ -9,8 +9,6 @@ from typing import Any
 
 import click
 
-from challenges.roster import check_id
-
 DATE_FORMATS = ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -30,7 +28,11 @@ def _checked_id(
 ) -> str | None:
     """``--id`` becomes ``OUT/<id>/``: checked before anything runs (``challenges.roster.
     check_id`` raises a TakehomeError, so the boundary prints one line and exits 1)."""
-    return None if value is None else check_id(value, "--id")
+    if value is None:
+        return None
+    from challenges.roster import check_id  # the roster's models only when an id is given
+
+    return check_id(value, "--id")
 
 
 id_option: Decorator = click.option(

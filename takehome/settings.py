@@ -1,21 +1,22 @@
 """Installation settings, read from TAKEHOME_* environment variables (and nowhere else).
 
-Only this package reads the environment; the layers below receive these values as arguments.
-Every value is a string the model validates, so a few lines read them: pydantic-settings did
-the same and cost every command 20 ms of imports (asyncio, dotenv) before it could start.
+Only this package reads the environment (``takehome.environment``, the one reader); the layers
+below receive these values as arguments. Every value is a string the model validates, so a
+few lines read them: pydantic-settings did the same and cost every command 20 ms of imports
+(asyncio, dotenv) before it could start.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from challenges.base_error import TakehomeError
 from challenges.files import is_directory
+from takehome.environment import takehome_variables
 
 MAX_TIMEOUT = 86400.0
 """A day: longer is a typo (and beyond what a socket timeout can hold, ``inf`` is one)."""
@@ -29,9 +30,6 @@ _IMAGE = re.compile(
 )
 """A Docker image reference (``[registry[:port]/]name[:tag][@digest]``), as the engine's
 reference grammar has it: path components in lowercase, a tag of at most 128 characters."""
-
-
-PREFIX = "TAKEHOME_"
 
 
 class Settings(BaseModel):
@@ -176,16 +174,13 @@ def data_dir() -> Path:
     return directory
 
 
-def environment_values(environ: Mapping[str, str]) -> dict[str, str]:
-    """The settings ``environ`` gives, by field name; other variables are not ours."""
-    fields = {f"{PREFIX}{name}".lower(): name for name in Settings.model_fields}
-    return {fields[key.lower()]: value for key, value in environ.items() if key.lower() in fields}
-
-
 def load_settings() -> Settings:
     """Settings from the environment; a bad value is the user's to fix, named in one line."""
     try:
-        return Settings.model_validate(environment_values(os.environ))
+        given = takehome_variables()
+        return Settings.model_validate(
+            {k: v for k, v in given.items() if k in Settings.model_fields}
+        )
     except ValidationError as error:
         detail = error.errors()[0]
         name = "TAKEHOME_" + str(detail["loc"][0]).upper() if detail["loc"] else "TAKEHOME_*"

@@ -12,7 +12,6 @@ never gets to its run (a rejected repository), ``close`` removes it.
 from __future__ import annotations
 
 import contextlib
-import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -25,28 +24,8 @@ import docker
 from challenges.model import Limits
 from runner.errors import InfraError
 from runner.sandbox.container import RunContainer, discard, start_container
+from runner.sandbox.early import EarlyStart, discard_claimed, prompt_switches
 from runner.sandbox.run_images import RunImage
-
-START_SWITCH_INTERVAL = 0.0005
-"""Seconds the interpreter lets a thread run before another may take it, while a container
-starts ahead (Python's default: 0.005)."""
-
-
-@contextmanager
-def prompt_switches() -> Iterator[None]:
-    """While the container starts, the grade's main thread imports the pipeline: pure Python
-    that holds the interpreter. Each time the engine answers one of the start's calls
-    (create, inspect, start), the starting thread must wait for the main one to let go; at the
-    default interval that is up to 5 ms each time, and a one-shot grade took about 45 ms
-    longer (``benchmarks/one_shot.py``). The interval is put back once the container started,
-    unless something else changed it meanwhile."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(START_SWITCH_INTERVAL)
-    try:
-        yield
-    finally:
-        if sys.getswitchinterval() == START_SWITCH_INTERVAL:
-            sys.setswitchinterval(previous)
 
 
 class StartedAhead:
@@ -55,19 +34,36 @@ class StartedAhead:
     """
 
     def __init__(
-        self, client: docker.DockerClient, image: RunImage, limits: Limits, work_root: Path | None
-    ) -> None:
+        self, client: docker.DockerClient, image: RunImage, limits: Limits,
+        work_root: Path | None, early: EarlyStart | None = None,
+    ) -> None:  # fmt: skip
         self._client, self._image, self._limits = client, image, limits
         self._work_root = work_root
         self._future: Future[RunContainer] | None = Future()
         future = self._future
         self._thread = threading.Thread(
-            target=self._start_into, args=(future,), name="ahead", daemon=True
+            target=self._start_into, args=(future, early), name="ahead", daemon=True
         )
         self._thread.start()
 
-    def _start_into(self, future: Future[RunContainer]) -> None:
+    def _early(self, early: EarlyStart) -> RunContainer | None:
+        """The early container if it is exactly the one this grade would start, else None
+        (and it is removed)."""
+        claimed = early.claim()
+        if claimed is None:
+            return None
+        if not claimed.fits(self._image.id, self._limits, self._work_root):
+            discard_claimed(self._client, claimed)
+            return None
+        container = self._client.containers.prepare_model(claimed.container.attrs)
+        return RunContainer(container, claimed.handoff, self._limits)
+
+    def _start_into(self, future: Future[RunContainer], early: EarlyStart | None) -> None:
         try:
+            taken = self._early(early) if early is not None else None
+            if taken is not None:
+                future.set_result(taken)
+                return
             with prompt_switches():
                 started = start_container(self._client, self._image, self._limits,
                                           self._work_root)  # fmt: skip

@@ -18,7 +18,6 @@ import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import docker
 import docker.errors
@@ -30,57 +29,12 @@ from challenges.model import Limits
 from graders.base import RunEvidence
 from runner.errors import InfraError
 from runner.sandbox.engine import ENGINE_ERRORS, engine_message
-from runner.sandbox.handoff import HANDOFF, HOSTS_NAME, Handoff
-from runner.sandbox.reaper import mark_active, mark_done, owner_label
-from runner.sandbox.run_images import HOST_GRACE, LABEL, RUN_DIR, RunImage
+from runner.sandbox.handoff import Handoff
+from runner.sandbox.options import container_options
+from runner.sandbox.ownership import mark_active, mark_done
+from runner.sandbox.run_images import HOST_GRACE, RunImage
 
-ROOT = "0:0"
-"""Only the wrapper starts as root, with the capabilities below; see the module docstring."""
-CAPABILITIES = ["SETUID", "SETGID", "SETPCAP", "KILL"]
-RUN_TMPFS = "rw,nosuid,nodev,noexec,size=16m,mode=0755"
-"""Root-owned: the wrapper's copy of the suite, which the candidate's uid can only read."""
-LOG_CAP = "4m"
 STDOUT_CAP = 4 * 1024 * 1024
-
-
-def container_options(image: RunImage, handoff: Path, limits: Limits) -> dict[str, Any]:
-    """Keyword arguments of ``containers.create`` for one hardened run."""
-    return {
-        "image": image.id,
-        "user": ROOT,
-        "working_dir": "/tmp",
-        "environment": {"HOME": "/tmp", "LANG": "C.UTF-8"},
-        "hostname": "sandbox",
-        "network_mode": "none",
-        # No libnetwork sandbox at all: the namespace still has only a loopback, and each
-        # start skips a prestart hook that re-executes dockerd (a third of a start's CPU).
-        "network_disabled": True,
-        "read_only": True,
-        "tmpfs": {"/tmp": f"rw,nosuid,nodev,size={limits.tmpfs_bytes}", RUN_DIR: RUN_TMPFS},
-        "volumes": {
-            str(handoff): {"bind": HANDOFF, "mode": "ro"},
-            str(handoff / HOSTS_NAME): {"bind": "/etc/hosts", "mode": "ro"},
-        },
-        "mem_limit": limits.memory_bytes,
-        "memswap_limit": limits.memory_bytes,
-        "nano_cpus": int(limits.cpus * 1e9),
-        "pids_limit": limits.pids,
-        "ulimits": [
-            docker.types.Ulimit(name="nofile", soft=1024, hard=1024),
-            docker.types.Ulimit(name="fsize", soft=limits.tmpfs_bytes, hard=limits.tmpfs_bytes),
-            docker.types.Ulimit(name="core", soft=0, hard=0),
-        ],
-        "log_config": docker.types.LogConfig(
-            type="json-file", config={"max-size": LOG_CAP, "max-file": "1"}
-        ),
-        "init": True,
-        "ipc_mode": "private",
-        "security_opt": ["no-new-privileges"],
-        "cap_drop": ["ALL"],
-        "cap_add": CAPABILITIES,
-        "labels": {LABEL: "run", f"{LABEL}.owner": owner_label()},
-        "detach": True,
-    }
 
 
 @dataclass(frozen=True)
@@ -114,7 +68,9 @@ def start_container(
     handoff = Handoff.create(work_root)
     container = None
     try:
-        container = client.containers.create(**container_options(image, handoff.directory, limits))
+        container = client.containers.create(
+            **container_options(image.id, handoff.directory, limits)
+        )
         mark_active(str(container.id))
         container.start()
     except ENGINE_ERRORS as error:

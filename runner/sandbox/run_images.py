@@ -35,6 +35,14 @@ from runner.sandbox.image_inventory import (
     read_inventory_file,
     reference_files,
 )
+from runner.sandbox.options import (
+    LIMITS_LABEL,
+    OPT,
+    RUN_DIR,
+    SOURCE_LABEL,
+    limits_label,
+    source_key,
+)
 from runner.sandbox.ownership import LABEL as LABEL
 
 WRAPPER_DIR = Path(__file__).parent / "wrapper"
@@ -47,11 +55,8 @@ WRAPPER_FILES = (
     "canaries.py",
     "canary_styles.py",
 )
-OPT = "/opt/takehome"
 SUITE = f"{OPT}/suite"
 """The hidden suite as built into the image: readable by root (the wrapper) alone."""
-RUN_DIR = f"{OPT}/run"
-"""A root-owned tmpfs (container.py) where the wrapper puts this run's copy of the suite."""
 RUN_SUITE = f"{RUN_DIR}/suite"
 CANARY_CATALOG = f"{OPT}/canaries.json"
 """Where canaries may start from in the suite (wrapper/canaries.py); root's, no secret."""
@@ -193,10 +198,21 @@ def image_tag(challenge: Challenge, base_id: str) -> str:
     return _tag(challenge, base_id, _context_files(challenge, base_id))
 
 
+def early_labels(challenge: Challenge) -> dict[str, str]:
+    """What a one-shot grade's early start finds the run image by and starts it with
+    (``runner.sandbox.early``); part of the tag, so that they never go stale on an image."""
+    return {
+        SOURCE_LABEL: source_key(challenge.root),
+        LIMITS_LABEL: limits_label(challenge.config.limits),
+    }
+
+
 def _tag(challenge: Challenge, base_id: str, files: dict[str, bytes]) -> str:
     digest = hashlib.sha256(base_id.encode())
     for name, data in sorted(files.items()):
         digest.update(name.encode() + b"\0" + data + b"\0")
+    for name, value in sorted(early_labels(challenge).items()):
+        digest.update(f"label:{name}={value}".encode() + b"\0")
     return f"takehome-run/{challenge.config.id}:{digest.hexdigest()[:16]}"
 
 
@@ -224,6 +240,7 @@ def _build(
             LABEL: "run-image",
             f"{LABEL}.challenge": challenge.config.id,
             LABEL_KEY: encode_label(_collected(client, str(collect.id))),
+            **early_labels(challenge),
         }
         image, _ = client.images.build(fileobj=_tar(files), target=RUN_STAGE, tag=tag,
                                        labels=labels, **common)  # fmt: skip

@@ -1,8 +1,9 @@
 """Grading: one submission, a roster, a challenge's own samples, a regrade.
 
-Only what ``grade`` needs is imported with the module: a CI job's one-shot grade does not pay
-for rosters, the cohort page, rich's progress bars or the regrade's diff. The other commands
-import theirs when they run.
+The module itself imports next to nothing: a one-shot ``grade`` starts its container early
+(``runner.sandbox.early``), before pydantic, the challenge models and the graders load, and
+does not pay for rosters, the cohort page, rich's progress bars or the regrade's diff. Each
+command imports what it needs when it runs.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from runner.sandbox.ahead import StartedAhead
-from takehome import wiring
 from takehome.errors import EXIT_EXPECTED
 from takehome.meanwhile import Preparing
 from takehome.options import (
@@ -25,16 +24,16 @@ from takehome.options import (
     id_option,
     not_empty,
     out_dir_option,
-    scorecard_argument,
     utc,
 )
-from takehome.settings import load_settings
 
 if TYPE_CHECKING:
     from challenges.load import Challenge
     from reports.scorecard import Scorecard
     from runner.recording import Graded
     from runner.review_desk.recording import ReviewRecorder
+    from runner.sandbox.ahead import StartedAhead
+    from runner.sandbox.early import EarlyStart
     from runner.sandbox.engine import Engine
     from runner.sandbox.run_images import RunImage
     from takehome.settings import Settings
@@ -86,17 +85,44 @@ def grade_command(
     Exits 0 when the submission was graded, whatever its score; 1 when it could not be
     (rejected repository, infra error, bad input).
     """
-    settings = load_settings()
-    challenge = wiring.challenge(challenge_ref)
-    client, image = wiring.engine_and_image(settings, challenge)
-    # The container boots while the rest of the grader loads (imported only now).
-    with StartedAhead(client, image, challenge.config.limits, settings.work_dir) as ahead:
-        card, where = _grade_one(settings, challenge, client, image, ahead, submission, ref,
-                                 out_dir, submission_id, blind, started_at, deadline)  # fmt: skip
+    early = _early_start(challenge_ref)
+    try:
+        from runner.sandbox.ahead import StartedAhead
+        from takehome import wiring
+        from takehome.settings import load_settings
+
+        settings = load_settings()
+        challenge = wiring.challenge(challenge_ref)
+        client, image = wiring.engine_and_image(settings, challenge)
+        limits = challenge.config.limits
+        # The container boots while the rest of the grader loads (imported only now).
+        with StartedAhead(client, image, limits, settings.work_dir, early) as ahead:
+            card, where = _grade_one(settings, challenge, client, image, ahead, submission,
+                                     ref, out_dir, submission_id, blind, started_at,
+                                     deadline)  # fmt: skip
+    finally:
+        if early is not None:
+            early.close()
     if card.outcome.value in UNGRADED:
         click.echo(f"error: {card.reason} (record in {where})", err=True)
         raise SystemExit(EXIT_EXPECTED)
     click.echo(card.model_dump_json(indent=2) if as_json else summary_line(card, where))
+
+
+def _early_start(challenge_ref: str) -> EarlyStart | None:
+    """The challenge's container, started before the grader's modules load; None when it
+    cannot be guessed (``runner.sandbox.early``: the grade checks it before taking it)."""
+    from challenges.base_error import TakehomeError
+    from challenges.location import resolve_challenge_dir
+    from runner.sandbox.early import EarlyStart
+    from takehome.environment import takehome_variables
+
+    try:
+        root = resolve_challenge_dir(challenge_ref)
+    except TakehomeError:
+        return None  # the loader says what is wrong
+    scratch = takehome_variables().get("work_dir")
+    return EarlyStart.begin(root, Path(scratch) if scratch is not None else None)
 
 
 def _grade_one(
@@ -106,6 +132,7 @@ def _grade_one(
     deadline: datetime | None,
 ) -> tuple[Scorecard, Path]:  # fmt: skip
     from runner.pipeline import GradeRequest, grade
+    from takehome import wiring
 
     request = GradeRequest(
         source=submission, challenge=challenge, ref=ref, submission_id=submission_id,
@@ -173,7 +200,9 @@ def batch_command(
     from reports.render.cohort_page import write_index
     from runner.batch import default_slots
     from runner.cohort import grade_cohort, plan_cohort
+    from takehome import wiring
     from takehome.batch_view import progress_bar, summary_table
+    from takehome.settings import load_settings
 
     settings = load_settings()
     entries = load_roster(roster_path)
@@ -238,7 +267,9 @@ def check_command(challenge_ref: str, out_dir: Path, runs: int, mutants: int,
     from graders.registry import available
     from runner.batch import default_slots
     from runner.quality.gate import GateOptions, gate_size, run_gate
+    from takehome import wiring
     from takehome.batch_view import progress_bar
+    from takehome.settings import load_settings
 
     settings = load_settings()
     challenge = wiring.challenge(challenge_ref)
@@ -259,24 +290,3 @@ def check_command(challenge_ref: str, out_dir: Path, runs: int, mutants: int,
     click.echo(f"{verdict}: {challenge.config.id} in {report.seconds:g}s; reports in {where}")
     if not report.passed:
         raise SystemExit(EXIT_EXPECTED)
-
-
-@click.command("regrade")
-@scorecard_argument
-@challenge_option("Challenge to grade against (default: the bundled one the scorecard names).",
-                  required=False)  # fmt: skip
-@out_dir_option("out-regrade", "Where the new reports go.")
-def regrade_command(scorecard_path: Path, challenge_ref: str | None, out_dir: Path) -> None:
-    """Grade SCORECARD's commit again and print what changed, row by row."""
-    from runner.regrade import recorded_scorecard, regrade
-
-    settings = load_settings()
-    recorded = recorded_scorecard(scorecard_path)
-    challenge = wiring.challenge(challenge_ref or recorded.challenge.id)
-    client, image = wiring.engine_and_image(settings, challenge)
-    config = wiring.pipeline_config(settings, challenge)
-    result = regrade(scorecard_path, challenge, client, image, config, out_dir)
-    if not result.changes:
-        click.echo(f"{recorded.submission.id}: reproduced, nothing changed")
-    for line in result.changes:
-        click.echo(f"{recorded.submission.id}: {line}")

@@ -10,7 +10,7 @@ import pytest
 
 from challenges.model import Limits
 from runner.errors import InfraError
-from runner.sandbox import ahead
+from runner.sandbox import ahead, early
 from runner.sandbox.ahead import StartedAhead
 from runner.sandbox.run_images import RunImage
 
@@ -101,5 +101,5 @@ def test_the_container_starts_with_prompt_thread_switches_and_the_interval_is_pu
     before = sys.getswitchinterval()
     with StartedAhead(object(), IMAGE, limits, None) as slots:
         assert slots.take(IMAGE, limits) == "c1"
-    assert seen == [ahead.START_SWITCH_INTERVAL]
+    assert seen == [early.START_SWITCH_INTERVAL]
     assert sys.getswitchinterval() == before
