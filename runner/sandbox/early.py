@@ -7,9 +7,10 @@ alone, the container boots while those load (``takehome.commands.grading``).
 
 It is a guess, and treated as one:
 
-- its image is the newest run image labelled with the challenge's ``source_key`` and its
-  limits are that image's label (``run_images.early_labels``); the hardening, the mounts and
-  the labels come from ``options.container_options``, as for every run container;
+- its image is the last run image built from the challenge directory's files (tagged
+  ``takehome-source:<source_key>``) and its limits are that image's label
+  (``run_images.early_labels``); the hardening, the mounts and the labels come from
+  ``options.container_options``, as for every run container;
 - like every run container it waits at its handoff with nothing of the candidate's inside
   (``runner.sandbox.handoff``);
 - the grade takes it (``StartedAhead``) only if the options it computes itself, from the
@@ -40,7 +41,7 @@ from runner.sandbox.engine import ENGINE_ERRORS
 from runner.sandbox.handoff import Handoff
 from runner.sandbox.options import (
     LIMITS_LABEL,
-    SOURCE_LABEL,
+    SOURCE_REPOSITORY,
     RunLimits,
     container_options,
     labelled_limits,
@@ -86,13 +87,10 @@ class Claimed:
         return self.scratch == scratch and self.options == expected
 
 
-def _newest_image(client: docker.DockerClient, key: str) -> tuple[str, dict[str, str]] | None:
-    wanted = [f"{LABEL}=run-image", f"{SOURCE_LABEL}={key}"]
-    found = client.api.images(filters={"label": wanted})
-    if not found:
-        return None
-    newest = max(found, key=lambda image: (image.get("Created", 0), image.get("Id", "")))
-    return str(newest["Id"]), dict(newest.get("Labels") or {})
+def _source_image(client: docker.DockerClient, key: str) -> tuple[str, dict[str, str]]:
+    """The last run image built from the challenge's files: its id and labels."""
+    found = client.images.get(f"{SOURCE_REPOSITORY}:{key}")
+    return str(found.id), dict(found.labels or {})
 
 
 class EarlyStart:
@@ -118,9 +116,9 @@ class EarlyStart:
         except (OSError, *ENGINE_ERRORS):
             return None
         try:
-            found = _newest_image(client, key)
-            limits = labelled_limits(found[1].get(LIMITS_LABEL)) if found else None
-            if found is None or limits is None:
+            found = _source_image(client, key)  # ImageNotFound before its first build
+            limits = labelled_limits(found[1].get(LIMITS_LABEL))
+            if limits is None or found[1].get(LABEL) != "run-image":
                 client.close()
                 return None
             handoff = Handoff.create(work_root)

@@ -32,6 +32,9 @@ RUN_TMPFS = "rw,nosuid,nodev,noexec,size=16m,mode=0755"
 LOG_CAP = "4m"
 SOURCE_LABEL = f"{LABEL}.source"
 """On a run image: ``source_key`` of the challenge it was built from."""
+SOURCE_REPOSITORY = "takehome-source"
+"""A run image's second name, ``takehome-source:<source_key>``: the last image built from those
+files, found with one inspection (a listing filtered by label took 60 ms with 100 images)."""
 LIMITS_LABEL = f"{LABEL}.limits"
 """On a run image: its challenge's limits, as ``container_options`` takes them (JSON)."""
 

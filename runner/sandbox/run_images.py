@@ -40,6 +40,7 @@ from runner.sandbox.options import (
     OPT,
     RUN_DIR,
     SOURCE_LABEL,
+    SOURCE_REPOSITORY,
     limits_label,
     source_key,
 )
@@ -207,8 +208,13 @@ def early_labels(challenge: Challenge) -> dict[str, str]:
     }
 
 
+IMAGE_FORMAT = b"2"
+"""Part of every tag: an image made by an older takehome (without the names and labels an
+early start looks for) is built again rather than reused."""
+
+
 def _tag(challenge: Challenge, base_id: str, files: dict[str, bytes]) -> str:
-    digest = hashlib.sha256(base_id.encode())
+    digest = hashlib.sha256(IMAGE_FORMAT + b"\0" + base_id.encode())
     for name, data in sorted(files.items()):
         digest.update(name.encode() + b"\0" + data + b"\0")
     for name, value in sorted(early_labels(challenge).items()):
@@ -244,6 +250,7 @@ def _build(
         }
         image, _ = client.images.build(fileobj=_tar(files), target=RUN_STAGE, tag=tag,
                                        labels=labels, **common)  # fmt: skip
+        image.tag(SOURCE_REPOSITORY, labels[SOURCE_LABEL])  # what an early start finds
     finally:
         with contextlib.suppress(*ENGINE_ERRORS):  # its layers below the run stage stay
             client.images.remove(str(collect.id), force=True)
