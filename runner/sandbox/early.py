@@ -112,6 +112,8 @@ class EarlyStart:
         """The container of the challenge in ``challenge_root`` being started, or None."""
         try:
             key = source_key(challenge_root)
+            if key is None:
+                return None
             client = docker.from_env(version="auto")
         except (OSError, *ENGINE_ERRORS):
             return None

@@ -65,13 +65,20 @@ class LabelledLimits:
     tmpfs_bytes: int
 
 
-def source_key(challenge_root: Path) -> str:
+SOURCE_CAP_BYTES = 16 * 1024 * 1024
+SOURCE_CAP_FILES = 2000
+"""Past either, a challenge directory has no source key (and no early start): hashing it
+before every grade would cost more than an early start saves."""
+
+
+def source_key(challenge_root: Path) -> str | None:
     """What finds a challenge's run image before the challenge is loaded: a hash of the files
     of the challenge directory as they are on disk (paths and bytes; symlinks, hidden files,
     caches and ``samples/``, which are graded rather than built in, left out). Only a guess
-    at the image (a start verified later, ``runner.sandbox.early``); raises OSError when a
-    file cannot be read."""
+    at the image (a start verified later, ``runner.sandbox.early``). None for a directory
+    past the caps; raises OSError when a file cannot be read."""
     digest = hashlib.sha256()
+    size = count = 0
     for base, directories, files in os.walk(challenge_root):
         here = Path(base)
         directories[:] = sorted(
@@ -84,6 +91,9 @@ def source_key(challenge_root: Path) -> str:
             path = here / name
             if name.startswith(".") or path.is_symlink() or not path.is_file():
                 continue
+            count, size = count + 1, size + path.stat().st_size
+            if count > SOURCE_CAP_FILES or size > SOURCE_CAP_BYTES:
+                return None
             relative = path.relative_to(challenge_root).as_posix()
             digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

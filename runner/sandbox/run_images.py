@@ -202,10 +202,11 @@ def image_tag(challenge: Challenge, base_id: str) -> str:
 def early_labels(challenge: Challenge) -> dict[str, str]:
     """What a one-shot grade's early start finds the run image by and starts it with
     (``runner.sandbox.early``); part of the tag, so that they never go stale on an image."""
-    return {
-        SOURCE_LABEL: source_key(challenge.root),
-        LIMITS_LABEL: limits_label(challenge.config.limits),
-    }
+    labels = {LIMITS_LABEL: limits_label(challenge.config.limits)}
+    key = source_key(challenge.root)
+    if key is not None:  # None: too big to find this way, no early start
+        labels[SOURCE_LABEL] = key
+    return labels
 
 
 IMAGE_FORMAT = b"2"
@@ -250,7 +251,8 @@ def _build(
         }
         image, _ = client.images.build(fileobj=_tar(files), target=RUN_STAGE, tag=tag,
                                        labels=labels, **common)  # fmt: skip
-        image.tag(SOURCE_REPOSITORY, labels[SOURCE_LABEL])  # what an early start finds
+        if SOURCE_LABEL in labels:  # what an early start finds
+            image.tag(SOURCE_REPOSITORY, labels[SOURCE_LABEL])
     finally:
         with contextlib.suppress(*ENGINE_ERRORS):  # its layers below the run stage stay
             client.images.remove(str(collect.id), force=True)

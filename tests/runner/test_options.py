@@ -53,3 +53,13 @@ def test_the_source_key_changes_with_what_an_image_is_built_from_not_with_sample
     assert source_key(copy) == key
     (copy / "tests" / "test_core.py").write_text("def test_x():\n    pass\n")
     assert source_key(copy) != key
+
+
+def test_a_challenge_too_big_to_hash_before_every_grade_has_no_source_key(tmp_path) -> None:
+    from runner.sandbox import options
+
+    (tmp_path / "challenge.toml").write_text("id = 'x'\n")
+    (tmp_path / "data.bin").write_bytes(b"\0" * (options.SOURCE_CAP_BYTES + 1))
+    assert options.source_key(tmp_path) is None
+    (tmp_path / "data.bin").write_bytes(b"\0" * 10)
+    assert options.source_key(tmp_path) is not None
