@@ -9,7 +9,7 @@ It is a guess, and treated as one:
 
 - its image is the last run image built from the challenge directory's files (tagged
   ``takehome-source:<source_key>``) and its limits are that image's label
-  (``run_images.early_labels``); the hardening, the mounts and the labels come from
+  (``options.early_labels``); the hardening, the mounts and the labels come from
   ``options.container_options``, as for every run container;
 - like every run container it waits at its handoff with nothing of the candidate's inside
   (``runner.sandbox.handoff``);
@@ -153,15 +153,12 @@ class EarlyStart:
         claimed, self._claimed = self._claimed, None
         if claimed is not None and self._failed:
             discard_claimed(self._client, claimed)
-            claimed = None
-        self._client.close()
+            return None
         return claimed
 
     def close(self) -> None:
         """Remove the container unless it was claimed (its start finished first)."""
-        self._thread.join()
-        claimed, self._claimed = self._claimed, None
-        if claimed is not None:
+        if (claimed := self.claim()) is not None:
             discard_claimed(self._client, claimed)
         self._client.close()
 

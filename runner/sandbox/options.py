@@ -99,6 +99,16 @@ def source_key(challenge_root: Path) -> str | None:
     return digest.hexdigest()
 
 
+def early_labels(challenge_root: Path, limits: RunLimits) -> dict[str, str]:
+    """What a one-shot grade's early start finds a run image by and starts it with
+    (``runner.sandbox.early``); part of the image's tag, so that they never go stale."""
+    labels = {LIMITS_LABEL: limits_label(limits)}
+    key = source_key(challenge_root)
+    if key is not None:  # None: too big to find this way, no early start
+        labels[SOURCE_LABEL] = key
+    return labels
+
+
 def limits_label(limits: RunLimits) -> str:
     return json.dumps(
         {"memory_bytes": limits.memory_bytes, "cpus": limits.cpus, "pids": limits.pids,

@@ -35,15 +35,7 @@ from runner.sandbox.image_inventory import (
     read_inventory_file,
     reference_files,
 )
-from runner.sandbox.options import (
-    LIMITS_LABEL,
-    OPT,
-    RUN_DIR,
-    SOURCE_LABEL,
-    SOURCE_REPOSITORY,
-    limits_label,
-    source_key,
-)
+from runner.sandbox.options import OPT, RUN_DIR, SOURCE_LABEL, SOURCE_REPOSITORY, early_labels
 from runner.sandbox.ownership import LABEL as LABEL
 
 WRAPPER_DIR = Path(__file__).parent / "wrapper"
@@ -199,16 +191,6 @@ def image_tag(challenge: Challenge, base_id: str) -> str:
     return _tag(challenge, base_id, _context_files(challenge, base_id))
 
 
-def early_labels(challenge: Challenge) -> dict[str, str]:
-    """What a one-shot grade's early start finds the run image by and starts it with
-    (``runner.sandbox.early``); part of the tag, so that they never go stale on an image."""
-    labels = {LIMITS_LABEL: limits_label(challenge.config.limits)}
-    key = source_key(challenge.root)
-    if key is not None:  # None: too big to find this way, no early start
-        labels[SOURCE_LABEL] = key
-    return labels
-
-
 IMAGE_FORMAT = b"2"
 """Part of every tag: an image made by an older takehome (without the names and labels an
 early start looks for) is built again rather than reused."""
@@ -218,7 +200,7 @@ def _tag(challenge: Challenge, base_id: str, files: dict[str, bytes]) -> str:
     digest = hashlib.sha256(IMAGE_FORMAT + b"\0" + base_id.encode())
     for name, data in sorted(files.items()):
         digest.update(name.encode() + b"\0" + data + b"\0")
-    for name, value in sorted(early_labels(challenge).items()):
+    for name, value in sorted(early_labels(challenge.root, challenge.config.limits).items()):
         digest.update(f"label:{name}={value}".encode() + b"\0")
     return f"takehome-run/{challenge.config.id}:{digest.hexdigest()[:16]}"
 
@@ -247,7 +229,7 @@ def _build(
             LABEL: "run-image",
             f"{LABEL}.challenge": challenge.config.id,
             LABEL_KEY: encode_label(_collected(client, str(collect.id))),
-            **early_labels(challenge),
+            **early_labels(challenge.root, challenge.config.limits),
         }
         image, _ = client.images.build(fileobj=_tar(files), target=RUN_STAGE, tag=tag,
                                        labels=labels, **common)  # fmt: skip
