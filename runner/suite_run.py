@@ -20,6 +20,7 @@ from challenges.model import Limits
 from graders.base import RunEvidence
 from reports.scorecard import Flag
 from runner.errors import InfraError
+from runner.interrupts import settled
 from runner.sandbox.ahead import StartedAhead
 from runner.sandbox.container import run_suite, start_container
 from runner.sandbox.engine import Engine
@@ -77,6 +78,7 @@ class BackgroundRun:
         self.seconds = 0.0
         self._evidence: RunEvidence | None = None
         self._error: BaseException | None = None
+        self._over = threading.Event()
         self._thread = threading.Thread(target=self._run, name="run", daemon=True)
 
     def start(self) -> BackgroundRun:
@@ -91,11 +93,13 @@ class BackgroundRun:
             self._error = error
         finally:
             self.seconds = round(time.monotonic() - started, 4)
+            self._over.set()
 
     def wait(self) -> None:
-        """Until the run is over, whatever its result (the container is gone then)."""
-        if self._thread.is_alive():
-            self._thread.join()
+        """Until the run is over, whatever its result (the container is gone then); through
+        Ctrl-C, which is raised once it is (``runner.interrupts``)."""
+        if (interrupted := settled(self._over.wait)) is not None:
+            raise interrupted
 
     def result(self) -> RunEvidence:
         self.wait()

@@ -23,6 +23,7 @@ import docker
 
 from challenges.model import Limits
 from runner.errors import InfraError
+from runner.interrupts import settled
 from runner.sandbox.container import RunContainer, discard, start_container
 from runner.sandbox.early import EarlyStart, discard_claimed, prompt_switches
 from runner.sandbox.run_images import RunImage
@@ -90,8 +91,12 @@ class StartedAhead:
 
     @staticmethod
     def _discard(future: Future[RunContainer]) -> None:
+        """Remove the container once its start is over, even if Ctrl-C came meanwhile."""
+        interrupted = settled(future.exception)
         with contextlib.suppress(Exception):  # a failed start left nothing behind
             discard(future.result())
+        if interrupted is not None:
+            raise interrupted
 
     def close(self) -> None:
         """Remove the container if no run took it (waiting for its start to finish)."""

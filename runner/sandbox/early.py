@@ -37,6 +37,7 @@ from typing import Any
 import docker
 import docker.models.containers
 
+from runner.interrupts import settled
 from runner.sandbox.engine import ENGINE_ERRORS
 from runner.sandbox.handoff import Handoff
 from runner.sandbox.options import (
@@ -104,6 +105,7 @@ class EarlyStart:
         self._handoff, self._options, self._scratch = handoff, options, scratch
         self._claimed: Claimed | None = None
         self._failed = False
+        self._settled = threading.Event()
         self._thread = threading.Thread(target=self._create_and_start, name="early", daemon=True)
         self._thread.start()
 
@@ -133,23 +135,29 @@ class EarlyStart:
 
     def _create_and_start(self) -> None:
         """On the thread: nothing here raises; a failure means nothing to claim."""
-        with prompt_switches():
-            try:
-                container = self._client.containers.create(**self._options)
-            except Exception:  # an engine error, or anything else: no early start
-                self._handoff.remove()
-                return
-            mark_active(str(container.id))
-            self._claimed = Claimed(container, self._handoff, self._options, self._scratch)
-            try:
-                container.start()
-            except Exception:  # removed by ``claim`` or ``close``
-                self._failed = True
+        try:
+            with prompt_switches():
+                self._claimed = self._created()
+                if self._claimed is not None:
+                    self._claimed.container.start()
+        except Exception:  # removed by ``claim`` or ``close``
+            self._failed = True
+        finally:
+            self._settled.set()
+
+    def _created(self) -> Claimed | None:
+        try:
+            container = self._client.containers.create(**self._options)
+        except Exception:  # an engine error, or anything else: no early start
+            self._handoff.remove()
+            return None
+        mark_active(str(container.id))
+        return Claimed(container, self._handoff, self._options, self._scratch)
 
     def claim(self) -> Claimed | None:
         """The started container, once: the caller checks it and removes it if it does not
         fit. None if it failed to start (then it is removed here) or was claimed already."""
-        self._thread.join()
+        self._settled.wait()  # not a join: see runner.interrupts
         claimed, self._claimed = self._claimed, None
         if claimed is not None and self._failed:
             discard_claimed(self._client, claimed)
@@ -157,10 +165,15 @@ class EarlyStart:
         return claimed
 
     def close(self) -> None:
-        """Remove the container unless it was claimed (its start finished first)."""
-        if (claimed := self.claim()) is not None:
+        """Remove the container unless it was claimed, once its start is over: through
+        Ctrl-C, which is raised afterwards (``runner.interrupts``)."""
+        interrupted = settled(self._settled.wait)
+        claimed, self._claimed = self._claimed, None
+        if claimed is not None:
             discard_claimed(self._client, claimed)
         self._client.close()
+        if interrupted is not None:
+            raise interrupted
 
 
 def discard_claimed(client: docker.DockerClient, claimed: Claimed) -> None:
