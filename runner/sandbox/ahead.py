@@ -7,6 +7,10 @@ would add to the grade's time. Started ahead, the container boots while the host
 the same container, with the same options, waiting at its handoff with nothing of the
 candidate's inside (``runner.sandbox.handoff``); it takes one submission only, and if the grade
 never gets to its run (a rejected repository), ``close`` removes it.
+
+``takehome grade`` starts one even earlier, before the grader's modules load
+(``runner.sandbox.early``); it is the container taken here if, and only if, it is exactly the
+one this grade would start, and removed otherwise.
 """
 
 from __future__ import annotations
