@@ -98,6 +98,8 @@ class BackgroundRun:
     def wait(self) -> None:
         """Until the run is over, whatever its result (the container is gone then); through
         Ctrl-C, which is raised once it is (``runner.interrupts``)."""
+        if self._thread.ident is None:  # never started: nothing to wait for
+            return
         if (interrupted := settled(self._over.wait)) is not None:
             raise interrupted
 
