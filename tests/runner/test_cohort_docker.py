@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -103,3 +104,6 @@ def test_ctrl_c_stops_a_batch_at_once_with_exit_130(engine, kv_image, tmp_path):
     assert stderr.strip().splitlines()[-1] == "interrupted"
     assert "Traceback" not in stderr
     assert len(list(out.glob("*/scorecard.json"))) < 10  # not the 30 of the roster
+    owner = f"{socket.gethostname()}:{batch.pid}"
+    left = engine.containers.list(all=True, filters={"label": f"takehome.owner={owner}"})
+    assert [container.name for container in left] == []  # the runs under way were finished
