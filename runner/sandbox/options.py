@@ -116,7 +116,7 @@ def limits_label(limits: RunLimits) -> str:
     )  # fmt: skip
 
 
-def _whole(value: object) -> int | None:
+def _positive_int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
@@ -124,17 +124,17 @@ def labelled_limits(text: str | None) -> LabelledLimits | None:
     """The limits of ``limits_label``, or None for anything else (a label made by hand)."""
     try:
         given = json.loads(text) if text else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or a nesting bomb
         return None
     if not isinstance(given, dict) or set(given) != {"memory_bytes", "cpus", "pids", "tmpfs_bytes"}:
         return None
     cpus = given["cpus"]
     if isinstance(cpus, bool) or not isinstance(cpus, int | float) or not math.isfinite(cpus):
         return None
-    whole = [_whole(given[name]) for name in ("memory_bytes", "pids", "tmpfs_bytes")]
-    if cpus <= 0 or None in whole:
+    memory, pids, tmpfs = (_positive_int(given[name]) for name in ("memory_bytes", "pids",
+                                                                    "tmpfs_bytes"))  # fmt: skip
+    if memory is None or pids is None or tmpfs is None or cpus <= 0:
         return None
-    memory, pids, tmpfs = (int(value or 0) for value in whole)
     return LabelledLimits(memory_bytes=memory, cpus=float(cpus), pids=pids, tmpfs_bytes=tmpfs)
 
 

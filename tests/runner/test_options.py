@@ -30,6 +30,7 @@ def test_the_label_of_a_challenges_limits_reads_back_as_those_limits(kv_store) -
         '{"memory_bytes": 1, "cpus": NaN, "pids": 1, "tmpfs_bytes": 1}',
         '{"memory_bytes": 1, "cpus": Infinity, "pids": 1, "tmpfs_bytes": 1}',
         '{"memory_bytes": 1, "cpus": false, "pids": 1, "tmpfs_bytes": 1}',
+        "[" * 100_000 + "]" * 100_000,
     ],
 )  # fmt: skip
 def test_a_label_our_build_did_not_write_gives_no_limits(text: str | None) -> None:
