@@ -95,7 +95,7 @@ def source_key(challenge_root: Path) -> str | None:
             if count > SOURCE_CAP_FILES or size > SOURCE_CAP_BYTES:
                 return None
             relative = path.relative_to(challenge_root).as_posix()
-            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+            digest.update(os.fsencode(relative) + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

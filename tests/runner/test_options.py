@@ -64,3 +64,15 @@ def test_a_challenge_too_big_to_hash_before_every_grade_has_no_source_key(tmp_pa
     assert options.source_key(tmp_path) is None
     (tmp_path / "data.bin").write_bytes(b"\0" * 10)
     assert options.source_key(tmp_path) is not None
+
+
+def test_a_file_name_that_is_not_utf_8_is_hashed_not_a_crash(tmp_path) -> None:
+    """Names are bytes on Linux; a challenge may hold one that no text encoding reads."""
+    import os
+
+    from runner.sandbox.options import source_key
+
+    (tmp_path / "challenge.toml").write_text("id = 'x'\n")
+    with open(os.path.join(os.fsencode(tmp_path), b"data-\xff.bin"), "wb") as odd:
+        odd.write(b"x")
+    assert source_key(tmp_path) is not None
