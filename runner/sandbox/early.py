@@ -112,12 +112,12 @@ class EarlyStart:
     @classmethod
     def begin(cls, challenge_root: Path, work_root: Path | None) -> EarlyStart | None:
         """The container of the challenge in ``challenge_root`` being started, or None."""
+        key = source_key(challenge_root)
+        if key is None:
+            return None
         try:
-            key = source_key(challenge_root)
-            if key is None:
-                return None
             client = docker.from_env(version="auto")
-        except (OSError, *ENGINE_ERRORS):
+        except ENGINE_ERRORS:
             return None
         try:
             found = _source_image(client, key)  # ImageNotFound before its first build

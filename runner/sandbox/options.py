@@ -75,8 +75,15 @@ def source_key(challenge_root: Path) -> str | None:
     """What finds a challenge's run image before the challenge is loaded: a hash of the files
     of the challenge directory as they are on disk (paths and bytes; symlinks, hidden files,
     caches and ``samples/``, which are graded rather than built in, left out). Only a guess
-    at the image (a start verified later, ``runner.sandbox.early``). None for a directory
-    past the caps; raises OSError when a file cannot be read."""
+    at the image (a start verified later, ``runner.sandbox.early``). None, and no early start,
+    for a directory past the caps or with a file that cannot be read."""
+    try:
+        return _hashed(challenge_root)
+    except OSError:
+        return None
+
+
+def _hashed(challenge_root: Path) -> str | None:
     digest = hashlib.sha256()
     size = count = 0
     for base, directories, files in os.walk(challenge_root):

@@ -76,3 +76,17 @@ def test_a_file_name_that_is_not_utf_8_is_hashed_not_a_crash(tmp_path) -> None:
     with open(os.path.join(os.fsencode(tmp_path), b"data-\xff.bin"), "wb") as odd:
         odd.write(b"x")
     assert source_key(tmp_path) is not None
+
+
+def test_a_fifo_and_a_symlink_loop_are_left_out_not_read(tmp_path) -> None:
+    """Reading a FIFO would block the grade; following a loop would never end."""
+    import os
+
+    from runner.sandbox.options import source_key
+
+    (tmp_path / "challenge.toml").write_text("id = 'x'\n")
+    key = source_key(tmp_path)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "cases").symlink_to(tmp_path / "data")
+    os.mkfifo(tmp_path / "data" / "pipe")
+    assert source_key(tmp_path) == key
