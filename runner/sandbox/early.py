@@ -78,31 +78,23 @@ class Claimed:
     container: docker.models.containers.Container
     handoff: Handoff
     options: dict[str, Any]
-    scratch: Path
-    """The directory its handoff was made in."""
 
     def fits(self, image_id: str, limits: RunLimits, work_root: Path | None) -> bool:
-        """Whether this is exactly the container the grade would start itself."""
+        """Whether this is exactly the container the grade would start itself, its handoff
+        made in the scratch directory the grade's settings name."""
         scratch = Path(tempfile.gettempdir()) if work_root is None else work_root
         expected = container_options(image_id, self.handoff.directory, limits)
-        return self.scratch == scratch and self.options == expected
-
-
-def _source_image(client: docker.DockerClient, key: str) -> tuple[str, dict[str, str]]:
-    """The last run image built from the challenge's files: its id and labels."""
-    found = client.images.get(f"{SOURCE_REPOSITORY}:{key}")
-    return str(found.id), dict(found.labels or {})
+        return self.handoff.directory.parent == scratch and self.options == expected
 
 
 class EarlyStart:
     """One container created and started on a thread; ``claim`` it or ``close`` it."""
 
     def __init__(
-        self, client: docker.DockerClient, handoff: Handoff, options: dict[str, Any],
-        scratch: Path,
-    ) -> None:  # fmt: skip
+        self, client: docker.DockerClient, handoff: Handoff, options: dict[str, Any]
+    ) -> None:
         self._client = client
-        self._handoff, self._options, self._scratch = handoff, options, scratch
+        self._handoff, self._options = handoff, options
         self._claimed: Claimed | None = None
         self._failed = False
         self._settled = threading.Event()
@@ -120,18 +112,18 @@ class EarlyStart:
         except ENGINE_ERRORS:
             return None
         try:
-            found = _source_image(client, key)  # ImageNotFound before its first build
-            limits = labelled_limits(found[1].get(LIMITS_LABEL))
-            if limits is None or found[1].get(LABEL) != "run-image":
+            # the run image last built from these files; ImageNotFound before the first build
+            image = client.images.get(f"{SOURCE_REPOSITORY}:{key}")
+            labels = image.labels or {}
+            limits = labelled_limits(labels.get(LIMITS_LABEL))
+            if limits is None or labels.get(LABEL) != "run-image":
                 client.close()
                 return None
             handoff = Handoff.create(work_root)
         except (OSError, *ENGINE_ERRORS):
             client.close()
             return None
-        options = container_options(found[0], handoff.directory, limits)
-        scratch = Path(tempfile.gettempdir()) if work_root is None else work_root
-        return cls(client, handoff, options, scratch)
+        return cls(client, handoff, container_options(str(image.id), handoff.directory, limits))
 
     def _create_and_start(self) -> None:
         """On the thread: nothing here raises; a failure means nothing to claim."""
@@ -152,7 +144,7 @@ class EarlyStart:
             self._handoff.remove()
             return None
         mark_active(str(container.id))
-        return Claimed(container, self._handoff, self._options, self._scratch)
+        return Claimed(container, self._handoff, self._options)
 
     def claim(self) -> Claimed | None:
         """The started container, once: the caller checks it and removes it if it does not
